@@ -1,0 +1,137 @@
+import { UsageError } from '../../cli/errors.js';
+import { parseIsoDate } from '../../dates.js';
+import type { Format } from '../../writers/types.js';
+
+// Pure flag parsing: commander's raw strings -> typed values, each checked on its own. Nothing
+// here has a default, so a profile can supply what the command line leaves out (np's rule).
+
+export const FORMATS: readonly Format[] = ['ndjson', 'csv', 'parquet'];
+
+export interface ExportFlags {
+  dataset: string;
+  from?: string;
+  to?: string;
+  rangeDays?: number;
+  channels?: string[];
+  funnel?: string;
+  customer?: string;
+  format?: Format;
+  output?: string;
+  fields?: string[];
+  perPage?: number;
+  concurrency?: number;
+  maxRows?: number;
+  profile?: string;
+  baseUrl?: string;
+  apiKey?: string;
+  retries?: number;
+  timeoutSeconds?: number;
+  quiet?: boolean;
+  verbose?: boolean;
+  progress?: boolean;
+  insecureHttp?: boolean;
+}
+
+export interface RawExportFlags {
+  from?: string;
+  to?: string;
+  range?: string;
+  channel?: string[];
+  funnel?: string;
+  customer?: string;
+  format?: string;
+  output?: string;
+  fields?: string;
+  perPage?: string;
+  concurrency?: string;
+  maxRows?: string;
+  profile?: string;
+  baseUrl?: string;
+  apiKey?: string;
+  retries?: string;
+  timeout?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+  progress?: boolean;
+  insecureHttp?: boolean;
+}
+
+export function parseExportFlags(dataset: string, raw: RawExportFlags, progressGiven: boolean): ExportFlags {
+  const flags: ExportFlags = { dataset };
+  if (raw.from !== undefined) flags.from = date('--from', raw.from);
+  if (raw.to !== undefined) flags.to = date('--to', raw.to);
+  if (raw.range !== undefined) flags.rangeDays = range(raw.range);
+  if (flags.rangeDays !== undefined && (flags.from !== undefined || flags.to !== undefined)) {
+    throw new UsageError('--range cannot be combined with --from/--to');
+  }
+  if (flags.to !== undefined && flags.from === undefined) {
+    throw new UsageError('--to needs --from (or use --range)');
+  }
+  if (flags.from !== undefined && flags.to !== undefined && flags.from > flags.to) {
+    throw new UsageError(`--from ${flags.from} is after --to ${flags.to}`);
+  }
+  if (raw.channel !== undefined) flags.channels = list(raw.channel);
+  if (raw.funnel !== undefined) flags.funnel = nonEmpty('--funnel', raw.funnel);
+  if (raw.customer !== undefined) flags.customer = nonEmpty('--customer', raw.customer);
+  if (raw.format !== undefined) flags.format = format(raw.format);
+  if (raw.output !== undefined) flags.output = nonEmpty('--output', raw.output);
+  if (raw.fields !== undefined) {
+    flags.fields = list([raw.fields]);
+    if (flags.fields.length === 0) throw new UsageError('--fields needs at least one column name');
+    const dup = flags.fields.find((f, i) => flags.fields!.indexOf(f) !== i);
+    if (dup) throw new UsageError(`--fields names ${dup} twice`);
+  }
+  if (raw.perPage !== undefined) flags.perPage = int('--per-page', raw.perPage, 1, 1000);
+  if (raw.concurrency !== undefined) flags.concurrency = int('--concurrency', raw.concurrency, 1, 64);
+  if (raw.maxRows !== undefined) flags.maxRows = int('--max-rows', raw.maxRows, 1, Number.MAX_SAFE_INTEGER);
+  if (raw.profile !== undefined) flags.profile = nonEmpty('--profile', raw.profile);
+  if (raw.baseUrl !== undefined) flags.baseUrl = nonEmpty('--base-url', raw.baseUrl);
+  if (raw.apiKey !== undefined) flags.apiKey = nonEmpty('--api-key', raw.apiKey);
+  if (raw.retries !== undefined) flags.retries = int('--retries', raw.retries, 0, 20);
+  if (raw.timeout !== undefined) flags.timeoutSeconds = int('--timeout', raw.timeout, 1, 3600);
+  if (raw.quiet) flags.quiet = true;
+  if (raw.verbose) flags.verbose = true;
+  if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose cannot be combined');
+  if (progressGiven) flags.progress = raw.progress !== false;
+  if (raw.insecureHttp) flags.insecureHttp = true;
+  return flags;
+}
+
+function date(flag: string, value: string): string {
+  const d = parseIsoDate(value);
+  if (!d) {
+    const shape = /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'is not a calendar date' : 'must be YYYY-MM-DD';
+    throw new UsageError(`${flag} ${JSON.stringify(value)} ${shape}`);
+  }
+  return d;
+}
+
+function range(value: string): number {
+  const m = /^(\d{1,4})d$/.exec(value);
+  const n = m ? Number(m[1]) : NaN;
+  if (!m || n < 1 || n > 3660) throw new UsageError(`--range ${JSON.stringify(value)} must be a number of days such as 7d, 30d or 90d`);
+  return n;
+}
+
+function format(value: string): Format {
+  const f = value.toLowerCase() === 'jsonl' ? 'ndjson' : value.toLowerCase();
+  if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format ${JSON.stringify(value)} must be one of ${FORMATS.join(', ')}`);
+  return f as Format;
+}
+
+export function int(flag: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${flag} ${JSON.stringify(value)} must be a whole number`);
+  const n = Number(value);
+  if (n < min || n > max) throw new UsageError(`${flag} ${n} must be between ${min} and ${max}`);
+  return n;
+}
+
+function nonEmpty(flag: string, value: string): string {
+  if (value.trim() === '') throw new UsageError(`${flag} must not be empty`);
+  return value;
+}
+
+/** Repeatable flags that also accept comma lists: `--channel a --channel b,c`. */
+function list(values: string[]): string[] {
+  return values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+}

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { cosmiconfig } from 'cosmiconfig';
+import { UsageError } from '../cli/errors.js';
+import { validateConfig, SECRET_KEYS, type ConfigFile } from './schema.js';
+
+export interface LoadedConfig {
+  /** Absolute path of the file, or undefined when none was found. */
+  file?: string;
+  config: ConfigFile;
+  warnings: string[];
+}
+
+export interface LoadOptions {
+  cwd: string;
+  home: string;
+  /** An explicit file (MBUZZ_CONFIG): skips the search. */
+  file?: string;
+}
+
+/**
+ * cosmiconfig's global strategy: package.json `mbuzz`, .mbuzzrc[.json|.yaml|.yml|.js|.cjs|.mjs],
+ * mbuzz.config.* from the working directory up to home, then ~/.config/mbuzz/.
+ */
+export async function loadConfig(options: LoadOptions): Promise<LoadedConfig> {
+  const explorer = cosmiconfig('mbuzz', { searchStrategy: 'global', stopDir: options.home });
+  let found: { filepath: string; config: unknown; isEmpty?: boolean } | null;
+  try {
+    found = options.file ? await explorer.load(path.resolve(options.cwd, options.file)) : await explorer.search(options.cwd);
+  } catch (err) {
+    throw new UsageError(describeLoadError(err, options.file));
+  }
+  if (!found) return { config: { profiles: {} }, warnings: [] };
+  const file = found.filepath;
+  const { config, warnings } = validateConfig(found.config, file);
+  warnings.push(...inlineSecretWarnings(config, file));
+  return { file, config, warnings };
+}
+
+/** A secret written into a file that others can read is a leak waiting to happen. */
+function inlineSecretWarnings(config: ConfigFile, file: string): string[] {
+  let mode: number;
+  try {
+    mode = fs.statSync(file).mode;
+  } catch {
+    return [];
+  }
+  if ((mode & 0o044) === 0) return [];
+  const out: string[] = [];
+  for (const [name, profile] of Object.entries(config.profiles)) {
+    for (const key of SECRET_KEYS) {
+      if (profile[key] !== undefined) {
+        out.push(`${file} holds profiles.${name}.${key} inline and is readable by others: chmod 600 it, or use ${key}_env`);
+      }
+    }
+  }
+  return out;
+}
+
+function describeLoadError(err: unknown, file?: string): string {
+  const e = err as { message?: string; filepath?: string; mark?: { line?: number; column?: number }; code?: string };
+  if (e.code === 'ENOENT') return `config file not found: ${file}`;
+  const message = (e.message ?? String(err)).split('\n')[0] ?? '';
+  // js-yaml and JSON.parse errors already carry the line; cosmiconfig prefixes the file path.
+  const where = e.filepath ?? file ?? 'config';
+  const line = e.mark?.line !== undefined ? ` (line ${e.mark.line + 1})` : '';
+  const cleaned = message.replace(/^.*?Error parsing [^:]*:\s*/i, '').replace(/^JSON Error in [^:]*:\s*/i, '');
+  return `cannot read config ${where}${line}: ${cleaned}`;
+}

@@ -1,0 +1,144 @@
+import { UsageError } from '../cli/errors.js';
+
+// The shape of a config file (snake_case, as users write it) and its validation. Errors name the
+// file and the key path; unknown keys are warnings, so a newer file still works with an older mbuzz.
+
+export const PROVIDERS = ['mbuzz', 'mixpanel', 'sealmetrics', 'atribu', 'attributionhub'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+export interface ProfileConfig {
+  provider?: ProviderName;
+  base_url?: string;
+  api_key?: string;
+  api_key_env?: string;
+  api_secret?: string;
+  api_secret_env?: string;
+  username?: string;
+  username_env?: string;
+  password?: string;
+  password_env?: string;
+  email?: string;
+  email_env?: string;
+  project_id?: string;
+  account_id?: string;
+  format?: string;
+  concurrency?: number;
+  per_page?: number;
+  retries?: number;
+  timeout?: number;
+  channels?: string[];
+  funnel?: string;
+  fields?: string[];
+}
+
+export interface ConfigFile {
+  profile?: string;
+  profiles: Record<string, ProfileConfig>;
+}
+
+/** Keys that hold a secret inline; each has an `<key>_env` sibling naming a variable instead. */
+export const SECRET_KEYS = ['api_key', 'api_secret', 'password'] as const;
+
+type Kind = 'string' | 'posint' | 'strings' | 'provider';
+const PROFILE_KEYS: Record<keyof ProfileConfig, Kind> = {
+  provider: 'provider',
+  base_url: 'string',
+  api_key: 'string',
+  api_key_env: 'string',
+  api_secret: 'string',
+  api_secret_env: 'string',
+  username: 'string',
+  username_env: 'string',
+  password: 'string',
+  password_env: 'string',
+  email: 'string',
+  email_env: 'string',
+  project_id: 'string',
+  account_id: 'string',
+  format: 'string',
+  concurrency: 'posint',
+  per_page: 'posint',
+  retries: 'posint',
+  timeout: 'posint',
+  channels: 'strings',
+  funnel: 'string',
+  fields: 'strings',
+};
+
+export interface Validated {
+  config: ConfigFile;
+  warnings: string[];
+}
+
+export function validateConfig(raw: unknown, file: string): Validated {
+  const warnings: string[] = [];
+  const fail = (key: string, msg: string): never => {
+    throw new UsageError(`${file}: ${key} ${msg}`);
+  };
+  if (raw === null || raw === undefined) return { config: { profiles: {} }, warnings };
+  if (!isObject(raw)) fail('(top level)', 'must be a mapping with `profiles:`');
+  const top = raw as Record<string, unknown>;
+  const config: ConfigFile = { profiles: {} };
+  for (const [key, value] of Object.entries(top)) {
+    if (key === 'profile') {
+      if (typeof value !== 'string' || value === '') fail('profile', 'must be a profile name');
+      config.profile = value as string;
+    } else if (key === 'profiles') {
+      if (!isObject(value)) fail('profiles', 'must be a mapping of profile names to settings');
+      for (const [name, body] of Object.entries(value as Record<string, unknown>)) {
+        config.profiles[name] = validateProfile(body, `profiles.${name}`, fail, warnings, file);
+      }
+    } else {
+      warnings.push(`${file}: unknown key ${key} (ignored)`);
+    }
+  }
+  if (config.profile !== undefined && !(config.profile in config.profiles)) {
+    fail('profile', `names "${config.profile}", which is not under profiles: (have: ${Object.keys(config.profiles).join(', ') || 'none'})`);
+  }
+  return { config, warnings };
+}
+
+function validateProfile(
+  body: unknown,
+  path: string,
+  fail: (key: string, msg: string) => never,
+  warnings: string[],
+  file: string,
+): ProfileConfig {
+  if (!isObject(body)) fail(path, 'must be a mapping of settings');
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    const kind = (PROFILE_KEYS as Record<string, Kind | undefined>)[key];
+    const at = `${path}.${key}`;
+    if (!kind) {
+      warnings.push(`${file}: unknown key ${at} (ignored)`);
+      continue;
+    }
+    switch (kind) {
+      case 'string':
+        if (typeof value !== 'string' || value === '') fail(at, 'must be a non-empty string');
+        break;
+      case 'posint':
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(at, `must be a positive integer (got ${JSON.stringify(value)})`);
+        break;
+      case 'strings':
+        if (typeof value === 'string') {
+          out[key] = value.split(',').map((s) => s.trim()).filter(Boolean);
+          continue;
+        }
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) fail(at, 'must be a list of strings');
+        break;
+      case 'provider':
+        if (typeof value !== 'string' || !(PROVIDERS as readonly string[]).includes(value)) {
+          fail(at, `must be one of ${PROVIDERS.join(', ')} (got ${JSON.stringify(value)})`);
+        }
+        break;
+    }
+    out[key] = value;
+  }
+  return out as ProfileConfig;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

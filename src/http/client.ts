@@ -1,0 +1,171 @@
+import { AuthError, InterruptedError, RejectedError, ServerError } from '../cli/errors.js';
+import { redact } from '../secrets.js';
+import { BodyTooLargeError, type HttpRequest, type HttpResponse, type Transport } from './transport.js';
+import { backoffDelay, DEFAULT_BACKOFF, errorCode, isRetryableNetworkError, parseRetryAfter, RETRYABLE_STATUS, type BackoffPolicy } from './retry.js';
+
+export interface ClientOptions {
+  fetch: Transport;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  random(): number;
+  now(): Date;
+  signal: AbortSignal;
+  timeoutMs: number;
+  backoff?: Partial<BackoffPolicy>;
+  /** Values to mask wherever a URL or message is shown. */
+  secrets: readonly string[];
+  /** One line per request when --verbose. */
+  log?: (line: string) => void;
+}
+
+export interface JsonRequest extends Omit<HttpRequest, 'signal' | 'timeoutMs'> {
+  /** Rejects a 2xx body that is not the expected shape; the message says what is wrong. */
+  validate?: (json: unknown) => string | undefined;
+  /** For the verbose log. */
+  countRows?: (json: unknown) => number;
+  /** A provider's reading of an error body: the message to quote, and whether a 429 is final. */
+  describeError?: (res: HttpResponse) => { message?: string; final?: boolean };
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Record<string, string>;
+  json: unknown;
+}
+
+export interface ClientStats {
+  requests: number;
+  retries: number;
+  bytes: number;
+}
+
+class Retryable extends Error {
+  constructor(message: string, readonly waitMs?: number) {
+    super(message);
+  }
+}
+
+/** Every request goes through here: retries, backoff, error classification, verbose log. */
+export class HttpClient {
+  readonly stats: ClientStats = { requests: 0, retries: 0, bytes: 0 };
+  private readonly policy: BackoffPolicy;
+
+  constructor(private readonly opts: ClientOptions) {
+    this.policy = { ...DEFAULT_BACKOFF, ...opts.backoff };
+  }
+
+  mask(text: string): string {
+    return redact(text, this.opts.secrets);
+  }
+
+  async json(req: JsonRequest): Promise<JsonResponse> {
+    let last = '';
+    for (let attempt = 0; ; attempt++) {
+      if (this.opts.signal.aborted) throw new InterruptedError();
+      const started = Date.now();
+      try {
+        const res = await this.send(req);
+        const ms = Date.now() - started;
+        const out = this.interpret(req, res);
+        this.log(`${req.method} ${this.mask(req.url)} ${res.status} ${ms}ms ${req.countRows ? `${req.countRows(out.json)} rows` : ''}${attempt ? ` (retry ${attempt})` : ''}`);
+        return out;
+      } catch (err) {
+        if (this.opts.signal.aborted) throw new InterruptedError();
+        if (!(err instanceof Retryable)) throw err;
+        last = err.message;
+        if (attempt >= this.policy.retries) {
+          throw new ServerError(`${this.mask(last)} (gave up after ${attempt + 1} attempts: ${this.mask(req.method + ' ' + req.url)})`);
+        }
+        const wait = err.waitMs ?? backoffDelay(attempt, this.policy, this.opts.random);
+        this.stats.retries++;
+        this.log(`${req.method} ${this.mask(req.url)} ${this.mask(last)}; retrying in ${wait}ms (attempt ${attempt + 2}/${this.policy.retries + 1})`);
+        try {
+          await this.opts.sleep(wait, this.opts.signal);
+        } catch {
+          throw new InterruptedError();
+        }
+      }
+    }
+  }
+
+  private async send(req: JsonRequest): Promise<HttpResponse> {
+    this.stats.requests++;
+    try {
+      const res = await this.opts.fetch({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body: req.body,
+        timeoutMs: this.opts.timeoutMs,
+        signal: this.opts.signal,
+      });
+      this.stats.bytes += res.body.length;
+      return res;
+    } catch (err) {
+      if (this.opts.signal.aborted) throw new InterruptedError();
+      if (err instanceof BodyTooLargeError) throw new ServerError(`${err.message} from ${this.mask(req.url)}`);
+      if (isRetryableNetworkError(err)) throw new Retryable(describeNetworkError(err));
+      throw new ServerError(`${describeNetworkError(err)} (${this.mask(req.method + ' ' + req.url)})`);
+    }
+  }
+
+  private interpret(req: JsonRequest, res: HttpResponse): JsonResponse {
+    const { status } = res;
+    if (status >= 200 && status < 300) {
+      let json: unknown;
+      try {
+        json = JSON.parse(res.body);
+      } catch {
+        const type = res.headers['content-type'] ?? 'no content type';
+        throw new Retryable(`invalid JSON in a ${status} response (${type}, ${res.body.length} bytes)`);
+      }
+      const problem = req.validate?.(json);
+      if (problem) throw new Retryable(`unexpected response: ${problem}`);
+      return { status, headers: res.headers, json };
+    }
+    const described = req.describeError?.(res) ?? {};
+    const message = described.message ?? errorMessage(res.body);
+    const quoted = message ? `: ${JSON.stringify(message)}` : '';
+    if (status >= 300 && status < 400) {
+      const to = res.headers.location ? ` to ${this.mask(res.headers.location)}` : '';
+      throw new RejectedError(`the server redirected (${status})${to}; not followed, so credentials stay with the host you named: use the final URL as --base-url`);
+    }
+    if (status === 401 || status === 403) throw new AuthError(`authentication failed (${status})${quoted}`);
+    if (status === 429) {
+      const wait = parseRetryAfter(res.headers['retry-after'], this.opts.now());
+      if (described.final) throw new RejectedError(`quota exhausted (429)${quoted}`);
+      if (wait !== undefined && wait > this.policy.maxRetryAfterMs) {
+        throw new RejectedError(`rate limited (429): the server asks to wait ${Math.round(wait / 1000)}s${quoted}`);
+      }
+      throw new Retryable(`rate limited (429)${quoted}`, wait);
+    }
+    if (RETRYABLE_STATUS.has(status)) throw new Retryable(`server error ${status}${quoted}`);
+    if (status >= 500) throw new ServerError(`server error ${status}${quoted} (${this.mask(req.method + ' ' + req.url)})`);
+    throw new RejectedError(`request rejected (${status})${quoted}`);
+  }
+
+  private log(line: string): void {
+    this.opts.log?.(line.trimEnd());
+  }
+}
+
+/** The `error` / `message` a JSON error body carries; nothing for HTML pages. */
+export function errorMessage(body: string): string | undefined {
+  try {
+    const j = JSON.parse(body) as Record<string, unknown>;
+    const e = j.error ?? j.message;
+    if (typeof e === 'string') return e;
+    if (e && typeof e === 'object' && typeof (e as Record<string, unknown>).message === 'string') return (e as Record<string, string>).message;
+  } catch {
+    /* not JSON: an HTML error page from a proxy */
+  }
+  return undefined;
+}
+
+function describeNetworkError(err: unknown): string {
+  const code = errorCode(err);
+  const msg = err instanceof Error ? err.message : String(err);
+  if (code === 'ENOTFOUND') return `cannot resolve host (${msg})`;
+  if (code && /CERT|SSL|TLS|SELF_SIGNED/i.test(code)) return `TLS failure: ${code} (${msg})`;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return `timed out waiting for the server (${code})`;
+  return code ? `${msg} (${code})` : msg;
+}

@@ -1,0 +1,169 @@
+import { IntegrityError } from '../cli/errors.js';
+import type { Row } from '../schema/types.js';
+
+// Exact reading of an OFFSET-paged result whose order has ties the server may break differently
+// on every query (mbuzz: credit rows share a timestamp; funnel sorts unstably). Rows have no ids.
+//
+// Every query returns *some* valid ordering, so the set of rows in each position's tie group is
+// the same across queries; only which member sits where changes. Page k and page k+1 can
+// therefore repeat or drop members of the group that straddles their edge e. We read a probe
+// page (another page size) that holds e well inside it: one query, so consistent across e. Then
+// we cut over from page k to the probe at a position p <= e, and back to page k+1 at q >= e,
+// where the cut is exact: the rows before it form the same multiset in both queries.
+//
+// Finding such a cut without ids: let D(p) = multiset(A[s..p)) - multiset(B[s..p)) for two reads
+// A, B of the same positions. At every tie-group boundary D(p) equals the same value (minus the
+// unknown difference inherited at s), and a cut is exact exactly where D(p) takes that value.
+// Inside a group D wanders through values that belong to that group only. So the value of D
+// seen most often is the boundary value, provided the overlap spans several groups; when it does
+// not we try another probe, and if none settles it we fail rather than guess.
+
+export type PageReader = (page: number, size: number) => Promise<Row[]>;
+
+export interface EdgeOptions {
+  total: number;
+  perPage: number;
+  /** Largest page the server serves. */
+  maxPageSize?: number;
+  /** For messages: which window this is. */
+  label: string;
+  /** Key that identifies a row's content (default: its JSON). */
+  rowKey?: (row: Row) => string;
+}
+
+const PROBES_PER_EDGE = 3;
+
+/** Yields the window's rows exactly once each, in the server's order, page edges repaired. */
+export async function* readAcrossUnstableEdges(read: PageReader, firstPage: Row[], opts: EdgeOptions): AsyncGenerator<Row[]> {
+  const { total, perPage: P } = opts;
+  const maxSize = opts.maxPageSize ?? 1000;
+  const key = opts.rowKey ?? ((r: Row) => JSON.stringify(r));
+  const pages = Math.ceil(total / P);
+  const expect = (k: number) => Math.min(P, total - (k - 1) * P);
+  checkLength(firstPage, expect(1), `page 1 of ${opts.label}`);
+
+  let cur = firstPage;
+  let base = 0; // position of cur[0]
+  let pos = 0; // positions before this have been yielded
+  for (let k = 1; k < pages; k++) {
+    const e = k * P;
+    const next = await read(k + 1, P);
+    checkLength(next, expect(k + 1), `page ${k + 1} of ${opts.label}`);
+    const nextEnd = e + next.length;
+    let cut: { p: number; q: number; probe: Row[]; c0: number } | undefined;
+    for (const { size, page } of probeCandidates(e, total, maxSize).slice(0, PROBES_PER_EDGE)) {
+      const c0 = (page - 1) * size;
+      const probe = await read(page, size);
+      checkLength(probe, Math.min(size, total - c0), `probe page ${page}×${size} of ${opts.label}`);
+      const c1 = c0 + probe.length;
+      const s = Math.max(c0, base);
+      const p = leftCut(cur, base, probe, c0, s, e, pos, key);
+      const q = c1 >= total ? total : rightCut(probe, c0, next, e, Math.min(c1, nextEnd), key);
+      if (p !== undefined && q !== undefined) {
+        cut = { p, q, probe, c0 };
+        break;
+      }
+    }
+    if (!cut) {
+      throw new IntegrityError(
+        `${opts.label}: cannot make the page edge at row ${e} exact: tied rows span more than the overlap a ${maxSize}-row probe gives (try a larger --per-page)`,
+      );
+    }
+    yield cur.slice(pos - base, cut.p - base);
+    yield cut.probe.slice(cut.p - cut.c0, cut.q - cut.c0);
+    if (cut.q >= total) return; // the probe ran to the end of the data
+    pos = cut.q;
+    cur = next;
+    base = e;
+  }
+  if (pos < base + cur.length) yield cur.slice(pos - base);
+}
+
+function checkLength(rows: Row[], expected: number, what: string): void {
+  if (rows.length !== expected) {
+    throw new IntegrityError(`${what}: expected ${expected} rows, got ${rows.length} (the data changed during the export, or the server miscounts)`);
+  }
+}
+
+/** Probe pages (size, page number) holding position e with the widest margins on both sides. */
+export function probeCandidates(e: number, total: number, maxSize: number): { size: number; page: number; margin: number }[] {
+  const out: { size: number; page: number; margin: number }[] = [];
+  for (let size = 2; size <= maxSize; size++) {
+    const r = e % size;
+    const left = r;
+    // a probe that reaches the end of the data needs no cut back to page k+1
+    const right = e - r + size >= total ? Infinity : size - r;
+    const margin = Math.min(left, right);
+    if (margin < 1) continue;
+    out.push({ size, page: Math.floor(e / size) + 1, margin });
+  }
+  return out.sort((a, b) => b.margin - a.margin || b.size - a.size);
+}
+
+/** Order-free hash of a multiset difference, kept incrementally in two 32-bit lanes. */
+class MultisetDelta {
+  a = 0;
+  b = 0;
+  add(k: string, sign: 1 | -1): void {
+    const [h1, h2] = hash2(k);
+    this.a = (this.a + sign * h1) >>> 0;
+    this.b = (this.b + sign * h2) >>> 0;
+  }
+  get value(): string {
+    return `${this.a}:${this.b}`;
+  }
+}
+
+function hash2(s: string): [number, number] {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  return [h1 >>> 0, h2 >>> 0];
+}
+
+/** The boundary value of D over a region, if it clearly dominates. */
+function boundaryValue(values: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const ranked = [...counts.entries()].sort((x, y) => y[1] - x[1]);
+  const [best, second] = ranked;
+  if (!best) return undefined;
+  if (ranked.length === 1) return best[0];
+  if (best[1] >= 3 && best[1] >= 2 * (second?.[1] ?? 0)) return best[0];
+  return undefined;
+}
+
+/** Latest p in [max(pos, s), e] where switching from cur to the probe loses and repeats nothing. */
+function leftCut(cur: Row[], base: number, probe: Row[], c0: number, s: number, e: number, pos: number, key: (r: Row) => string): number | undefined {
+  const d = new MultisetDelta();
+  const values: string[] = [d.value];
+  for (let i = s; i < e; i++) {
+    d.add(key(cur[i - base]!), 1);
+    d.add(key(probe[i - c0]!), -1);
+    values.push(d.value);
+  }
+  const boundary = boundaryValue(values);
+  if (boundary === undefined) return undefined;
+  for (let p = e; p >= Math.max(pos, s); p--) if (values[p - s] === boundary) return p;
+  return undefined;
+}
+
+/** Earliest q in [e, t] where switching from the probe to page k+1 loses and repeats nothing. */
+function rightCut(probe: Row[], c0: number, next: Row[], e: number, t: number, key: (r: Row) => string): number | undefined {
+  const d = new MultisetDelta();
+  const values: string[] = [d.value];
+  for (let i = e; i < t; i++) {
+    d.add(key(probe[i - c0]!), 1);
+    d.add(key(next[i - e]!), -1);
+    values.push(d.value);
+  }
+  const boundary = boundaryValue(values);
+  if (boundary === undefined) return undefined;
+  for (let q = e; q <= t; q++) if (values[q - e] === boundary) return q;
+  return undefined;
+}

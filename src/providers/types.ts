@@ -1,0 +1,78 @@
+import type { Column, Row } from '../schema/types.js';
+import type { ProviderName } from '../config/schema.js';
+import type { HttpClient } from '../http/client.js';
+import type { Format } from '../writers/types.js';
+
+export type FilterName = 'channel' | 'funnel' | 'customer';
+
+/** A secret or setting a provider needs, and where it may come from. */
+export interface CredentialSpec {
+  /** Key in ExportOptions.credentials. */
+  name: string;
+  /** Environment variable that holds it. */
+  env: string;
+  /** Profile key holding it inline; `<profileKey>_env` names a variable instead. */
+  profileKey: 'api_key' | 'api_secret' | 'password' | 'username' | 'email' | 'project_id' | 'account_id';
+  secret: boolean;
+  required: boolean;
+  /** Flag that can also carry it (only the API key has one). */
+  flag?: 'apiKey';
+}
+
+export interface DatasetDef {
+  /** `conversions`, or `<provider>:<dataset>` for other providers. */
+  name: string;
+  provider: ProviderName;
+  summary: string;
+  columns: readonly Column[];
+  filters: readonly FilterName[];
+  defaultBaseUrl: string;
+  baseUrlEnv: string;
+  credentials: readonly CredentialSpec[];
+  /** Pull every row for the options, in deterministic order, as batches. */
+  run(ctx: ExportContext): AsyncIterable<Row[]>;
+}
+
+export interface ExportOptions {
+  dataset: DatasetDef;
+  from: string;
+  to: string;
+  channels?: string[];
+  funnel?: string;
+  customer?: string;
+  format: Format;
+  /** undefined = stdout. */
+  output?: string;
+  gzip: boolean;
+  /** Output columns after --fields, in output order. */
+  columns: readonly Column[];
+  /** --fields was given (NDJSON then projects instead of passing rows through). */
+  projected: boolean;
+  perPage: number;
+  concurrency: number;
+  maxRows?: number;
+  baseUrl: string;
+  credentials: Record<string, string>;
+  retries: number;
+  timeoutMs: number;
+  quiet: boolean;
+  verbose: boolean;
+  progress: boolean;
+  profileName?: string;
+  /** Said once on stderr before the run (unless --quiet). */
+  warnings: string[];
+}
+
+/** What a dataset reports while it runs; progress and the summary observe it. */
+export interface ExportObserver {
+  plan(windows: number): void;
+  windowDone(label: string, rows: number): void;
+  note(message: string): void;
+}
+
+export interface ExportContext {
+  options: ExportOptions;
+  client: HttpClient;
+  observer: ExportObserver;
+  signal: AbortSignal;
+}
