@@ -1,0 +1,191 @@
+import { UsageError } from '../cli/errors.js';
+import { addDays } from '../dates.js';
+import type { ExportFlags } from '../commands/export/options.js';
+import { FORMATS } from '../commands/export/options.js';
+import type { DatasetDef, ExportOptions } from '../providers/types.js';
+import { CHANNELS } from '../providers/mbuzz/channels.js';
+import type { Format } from '../writers/types.js';
+import type { ConfigFile, ProfileConfig } from './schema.js';
+
+// defaults < profile < environment < flags, in one pure function: no IO, no clock (today comes
+// in), so every precedence rule is a table-driven unit test.
+
+export const DEFAULTS = { perPage: 1000, concurrency: 4, retries: 5, timeoutSeconds: 60, days: 30 } as const;
+
+export interface ResolveInput {
+  dataset: DatasetDef;
+  flags: ExportFlags;
+  config: ConfigFile;
+  configFile?: string;
+  vars: Readonly<Record<string, string | undefined>>;
+  /** UTC date of "now". */
+  today: string;
+}
+
+export interface SelectedProfile {
+  name: string;
+  profile: ProfileConfig;
+}
+
+export function selectProfile(dataset: DatasetDef, flags: Pick<ExportFlags, 'profile'>, config: ConfigFile, configFile: string | undefined, vars: ResolveInput['vars']): SelectedProfile | undefined {
+  const explicit = flags.profile ?? nonBlank(vars.MBUZZ_PROFILE);
+  const name = explicit ?? config.profile;
+  if (name === undefined) return undefined;
+  const profile = config.profiles[name];
+  if (!profile) {
+    const where = configFile ? `in ${configFile}` : '(no config file found)';
+    const have = Object.keys(config.profiles);
+    throw new UsageError(`unknown profile ${JSON.stringify(name)} ${where}${have.length ? `; profiles: ${have.join(', ')}` : ''}`);
+  }
+  const provider = profile.provider ?? 'mbuzz';
+  if (provider !== dataset.provider) {
+    // The file's default profile may be for another provider: it simply does not apply here.
+    if (explicit === undefined) return undefined;
+    throw new UsageError(`profile ${JSON.stringify(name)} is for ${provider}, but ${dataset.name} comes from ${dataset.provider}`);
+  }
+  return { name, profile };
+}
+
+export function resolveExport(input: ResolveInput): ExportOptions {
+  const { dataset, flags, config, configFile, vars, today } = input;
+  const selected = selectProfile(dataset, flags, config, configFile, vars);
+  const profile: ProfileConfig = selected?.profile ?? {};
+  const at = (key: string) => `${configFile ?? 'config'}: profiles.${selected?.name}.${key}`;
+  const warnings: string[] = [];
+
+  // dates
+  let from: string;
+  let to: string;
+  if (flags.from !== undefined) {
+    from = flags.from;
+    to = flags.to ?? today;
+    if (from > to) throw new UsageError(`--from ${from} is after ${flags.to ? `--to ${to}` : `today (${today}, UTC)`}`);
+  } else {
+    to = today;
+    from = addDays(today, -((flags.rangeDays ?? DEFAULTS.days) - 1));
+  }
+
+  // filters
+  const channels = flags.channels ?? profile.channels;
+  if (channels !== undefined) requireFilter(dataset, 'channel', '--channel');
+  if (channels !== undefined && dataset.provider === 'mbuzz') {
+    const bad = channels.filter((c) => !(CHANNELS as readonly string[]).includes(c));
+    if (bad.length) {
+      const src = flags.channels ? '--channel' : at('channels');
+      throw new UsageError(`${src}: unknown channel ${bad.map((b) => JSON.stringify(b)).join(', ')} (valid: ${CHANNELS.join(', ')})`);
+    }
+  }
+  const funnel = flags.funnel ?? profile.funnel;
+  if (funnel !== undefined) requireFilter(dataset, 'funnel', '--funnel');
+  if (flags.customer !== undefined) requireFilter(dataset, 'customer', '--customer');
+
+  // output and format
+  const output = flags.output === '-' ? undefined : flags.output;
+  const fromExt = output !== undefined ? formatFromPath(output) : undefined;
+  if (flags.format && fromExt?.format && flags.format !== fromExt.format) {
+    throw new UsageError(`--format ${flags.format} conflicts with the output file's extension (${output})`);
+  }
+  if (profile.format !== undefined && !(FORMATS as readonly string[]).includes(profile.format)) {
+    throw new UsageError(`${at('format')} must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(profile.format)})`);
+  }
+  const format: Format = flags.format ?? fromExt?.format ?? (profile.format as Format | undefined) ?? 'ndjson';
+  const gzip = fromExt?.gzip ?? false;
+  if (gzip && format === 'parquet') throw new UsageError('Parquet is compressed inside the file: drop the .gz from the output name');
+
+  // columns
+  const fields = flags.fields ?? profile.fields;
+  let columns = dataset.columns;
+  if (fields !== undefined) {
+    const byName = new Map(dataset.columns.map((c) => [c.name, c]));
+    const unknown = fields.filter((f) => !byName.has(f));
+    if (unknown.length) {
+      throw new UsageError(`${flags.fields ? '--fields' : at('fields')}: ${dataset.name} has no column ${unknown.map((u) => JSON.stringify(u)).join(', ')} (columns: ${dataset.columns.map((c) => c.name).join(', ')})`);
+    }
+    columns = fields.map((f) => byName.get(f)!);
+  }
+
+  const perPage = flags.perPage ?? profile.per_page ?? DEFAULTS.perPage;
+  if (perPage > 1000) throw new UsageError(`${at('per_page')} must be at most 1000 (the API's largest page)`);
+
+  // where and who
+  const baseUrl = flags.baseUrl ?? nonBlank(vars[dataset.baseUrlEnv]) ?? profile.base_url ?? dataset.defaultBaseUrl;
+  checkBaseUrl(baseUrl, flags.insecureHttp ?? false);
+  const credentials: Record<string, string> = {};
+  for (const spec of dataset.credentials) {
+    const fromFlag = spec.flag ? flags[spec.flag] : undefined;
+    const varName = profile[`${spec.profileKey}_env` as keyof ProfileConfig] as string | undefined;
+    if (varName !== undefined && fromFlag === undefined && nonBlank(vars[spec.env]) === undefined && nonBlank(vars[varName]) === undefined) {
+      throw new UsageError(`${at(`${spec.profileKey}_env`)} names ${varName}, which is not set`);
+    }
+    const value = fromFlag ?? nonBlank(vars[spec.env]) ?? (varName ? nonBlank(vars[varName]) : undefined) ?? (profile[spec.profileKey] as string | undefined);
+    if (value === undefined) {
+      if (spec.required) throw new UsageError(`no ${spec.profileKey.replace('_', ' ')} for ${dataset.name}: set ${spec.env}, or use a profile with ${spec.profileKey}_env`);
+      continue;
+    }
+    if (/[\s\x00-\x1f\x7f]/.test(value)) throw new UsageError(`the ${spec.profileKey.replace('_', ' ')} contains whitespace or control characters`);
+    credentials[spec.name] = value;
+  }
+  if (flags.apiKey !== undefined) warnings.push('--api-key puts the key where other processes can see it (ps, shell history); prefer MBUZZ_API_KEY or a profile with api_key_env');
+
+  return {
+    dataset,
+    from,
+    to,
+    channels: channels ? [...new Set(channels)] : undefined,
+    funnel,
+    customer: flags.customer,
+    format,
+    output,
+    gzip,
+    columns,
+    projected: fields !== undefined,
+    perPage,
+    concurrency: flags.concurrency ?? profile.concurrency ?? DEFAULTS.concurrency,
+    maxRows: flags.maxRows,
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    credentials,
+    retries: flags.retries ?? profile.retries ?? DEFAULTS.retries,
+    timeoutMs: (flags.timeoutSeconds ?? profile.timeout ?? DEFAULTS.timeoutSeconds) * 1000,
+    quiet: flags.quiet ?? false,
+    verbose: flags.verbose ?? false,
+    progress: flags.progress ?? true,
+    profileName: selected?.name,
+    warnings,
+  };
+}
+
+export function formatFromPath(path: string): { format?: Format; gzip: boolean } {
+  const lower = path.toLowerCase();
+  const gzip = lower.endsWith('.gz');
+  const stem = gzip ? lower.slice(0, -3) : lower;
+  const ext = stem.slice(stem.lastIndexOf('.') + 1);
+  const format: Format | undefined = ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : ext === 'parquet' ? 'parquet' : undefined;
+  return { format, gzip };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+function checkBaseUrl(raw: string, insecureHttp: boolean): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--base-url ${JSON.stringify(raw)} is not a URL (expected e.g. https://mbuzz.co)`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--base-url must be http(s), not ${url.protocol}`);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !insecureHttp) {
+    throw new UsageError(`refusing plain http:// to ${url.hostname}: the API key would cross the network in clear (use https, or --insecure-http)`);
+  }
+  if (url.search || url.hash) throw new UsageError('--base-url is the host root (e.g. https://mbuzz.co), without a query');
+}
+
+function requireFilter(dataset: DatasetDef, filter: DatasetDef['filters'][number], flag: string): void {
+  if (!dataset.filters.includes(filter)) throw new UsageError(`${flag} does not apply to ${dataset.name}`);
+}
+
+function nonBlank(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v;
+}

@@ -1,0 +1,76 @@
+import type { Row } from '../../schema/types.js';
+import type { CredentialSpec, DatasetDef, ExportContext } from '../types.js';
+import { eachDay } from '../../dates.js';
+import { fetchPage, type MbuzzDataset } from './api.js';
+import { readWindow, windowLabel, type Window } from './window.js';
+import { CONVERSIONS_COLUMNS, FUNNEL_COLUMNS, SPEND_COLUMNS } from './schemas.js';
+
+const CREDENTIALS: readonly CredentialSpec[] = [
+  { name: 'apiKey', env: 'MBUZZ_API_KEY', profileKey: 'api_key', secret: true, required: true, flag: 'apiKey' },
+];
+
+interface Traits {
+  /** Every row carries one of the 12 channels, so per-channel queries partition a window. */
+  partitionByChannel: boolean;
+  /** The server ignores `funnel` here (conversions): the documented filter is applied by us. */
+  funnelClientSide: boolean;
+}
+
+function mbuzzDataset(name: MbuzzDataset, summary: string, columns: DatasetDef['columns'], filters: DatasetDef['filters'], traits: Traits): DatasetDef {
+  return {
+    name,
+    provider: 'mbuzz',
+    summary,
+    columns,
+    filters,
+    defaultBaseUrl: 'https://mbuzz.co',
+    baseUrlEnv: 'MBUZZ_BASE_URL',
+    credentials: CREDENTIALS,
+    run: (ctx) => exportMbuzz(ctx, name, traits),
+  };
+}
+
+/** One UTC day per window: a day is the unit the API filters on and the unit of later resumes. */
+export function dayWindows(from: string, to: string): Window[] {
+  return [...eachDay(from, to)].map((d) => ({ from: d, to: d }));
+}
+
+async function* exportMbuzz(ctx: ExportContext, dataset: MbuzzDataset, traits: Traits): AsyncGenerator<Row[]> {
+  const { options, client, observer } = ctx;
+  const apiKey = options.credentials.apiKey!;
+  const fetch = (q: Parameters<typeof fetchPage>[3]) => fetchPage(client, options.baseUrl, apiKey, q);
+  const windows = dayWindows(options.from, options.to);
+  observer.plan(windows.length);
+  const keep = traits.funnelClientSide && options.funnel !== undefined ? (r: Row) => r.funnel === options.funnel : undefined;
+  for (const w of windows) {
+    let received = 0;
+    const rows = readWindow(fetch, w, {
+      dataset,
+      channels: options.channels,
+      funnel: traits.funnelClientSide ? undefined : options.funnel,
+      perPage: options.perPage,
+      partitionByChannel: traits.partitionByChannel,
+    });
+    for await (const batch of rows) {
+      received += batch.length;
+      const out = keep ? batch.filter(keep) : batch;
+      if (out.length > 0) yield out;
+    }
+    observer.windowDone(windowLabel(dataset, w), received);
+  }
+}
+
+export const MBUZZ_DATASETS: readonly DatasetDef[] = [
+  mbuzzDataset('conversions', 'one row per attribution credit (conversion x model x touchpoint)', CONVERSIONS_COLUMNS, ['channel', 'funnel'], {
+    partitionByChannel: true,
+    funnelClientSide: true,
+  }),
+  mbuzzDataset('funnel', 'one row per visit, event or conversion, in time order', FUNNEL_COLUMNS, ['channel', 'funnel'], {
+    partitionByChannel: false,
+    funnelClientSide: false,
+  }),
+  mbuzzDataset('spend', 'one row per ad spend record from connected ad platforms', SPEND_COLUMNS, ['channel'], {
+    partitionByChannel: true,
+    funnelClientSide: false,
+  }),
+];
