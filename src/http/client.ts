@@ -1,6 +1,7 @@
 import { AuthError, InterruptedError, RejectedError, ServerError } from '../cli/errors.js';
 import { redact } from '../secrets.js';
 import { BodyTooLargeError, type HttpRequest, type HttpResponse, type Transport } from './transport.js';
+import { Limiter } from './limiter.js';
 import { backoffDelay, DEFAULT_BACKOFF, errorCode, isRetryableNetworkError, parseRetryAfter, RETRYABLE_STATUS, type BackoffPolicy } from './retry.js';
 
 export interface ClientOptions {
@@ -15,6 +16,8 @@ export interface ClientOptions {
   secrets: readonly string[];
   /** One line per request when --verbose. */
   log?: (line: string) => void;
+  /** Requests in flight at once (--concurrency); waits between retries do not hold a place. */
+  maxInFlight?: number;
 }
 
 export interface JsonRequest extends Omit<HttpRequest, 'signal' | 'timeoutMs'> {
@@ -48,9 +51,11 @@ class Retryable extends Error {
 export class HttpClient {
   readonly stats: ClientStats = { requests: 0, retries: 0, bytes: 0 };
   private readonly policy: BackoffPolicy;
+  private readonly limiter: Limiter;
 
   constructor(private readonly opts: ClientOptions) {
     this.policy = { ...DEFAULT_BACKOFF, ...opts.backoff };
+    this.limiter = new Limiter(opts.maxInFlight ?? 4);
   }
 
   mask(text: string): string {
@@ -63,7 +68,7 @@ export class HttpClient {
       if (this.opts.signal.aborted) throw new InterruptedError();
       const started = Date.now();
       try {
-        const res = await this.send(req);
+        const res = await this.limiter.run(() => this.send(req));
         const ms = Date.now() - started;
         const out = this.interpret(req, res);
         this.log(`${req.method} ${this.mask(req.url)} ${res.status} ${ms}ms ${req.countRows ? `${req.countRows(out.json)} rows` : ''}${attempt ? ` (retry ${attempt})` : ''}`);

@@ -47,13 +47,15 @@ export async function* readAcrossUnstableEdges(read: PageReader, firstPage: Row[
   let pos = 0; // positions before this have been yielded
   for (let k = 1; k < pages; k++) {
     const e = k * P;
-    const next = await read(k + 1, P);
+    const candidates = probeCandidates(e, total, maxSize).slice(0, PROBES_PER_EDGE);
+    // The next page and the first probe are both needed: ask for them together.
+    const [next, firstProbe] = await Promise.all([read(k + 1, P), candidates[0] ? read(candidates[0].page, candidates[0].size) : undefined]);
     checkLength(next, expect(k + 1), `page ${k + 1} of ${opts.label}`);
     const nextEnd = e + next.length;
     let cut: { p: number; q: number; probe: Row[]; c0: number } | undefined;
-    for (const { size, page } of probeCandidates(e, total, maxSize).slice(0, PROBES_PER_EDGE)) {
+    for (const [i, { size, page }] of candidates.entries()) {
       const c0 = (page - 1) * size;
-      const probe = await read(page, size);
+      const probe = i === 0 && firstProbe ? firstProbe : await read(page, size);
       checkLength(probe, Math.min(size, total - c0), `probe page ${page}×${size} of ${opts.label}`);
       const c1 = c0 + probe.length;
       const s = Math.max(c0, base);

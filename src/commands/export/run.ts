@@ -41,6 +41,7 @@ export async function runExport(flags: ExportFlags, env: Env): Promise<ExitCode>
     timeoutMs: options.timeoutMs,
     backoff: { retries: options.retries },
     secrets,
+    maxInFlight: options.concurrency,
     log: options.verbose ? (line) => env.stderr.write(`mbuzz: ${line}\n`) : undefined,
   });
 

@@ -1,8 +1,7 @@
 import type { Row } from '../../schema/types.js';
 import type { CredentialSpec, DatasetDef, ExportContext } from '../types.js';
-import { eachDay } from '../../dates.js';
 import { fetchPage, type MbuzzDataset } from './api.js';
-import { readWindow, windowLabel, type Window } from './window.js';
+import { readRangeExactly } from './plan.js';
 import { CONVERSIONS_COLUMNS, FUNNEL_COLUMNS, SPEND_COLUMNS } from './schemas.js';
 
 const CREDENTIALS: readonly CredentialSpec[] = [
@@ -30,35 +29,34 @@ function mbuzzDataset(name: MbuzzDataset, summary: string, columns: DatasetDef['
   };
 }
 
-/** One UTC day per window: a day is the unit the API filters on and the unit of later resumes. */
-export function dayWindows(from: string, to: string): Window[] {
-  return [...eachDay(from, to)].map((d) => ({ from: d, to: d }));
-}
-
 async function* exportMbuzz(ctx: ExportContext, dataset: MbuzzDataset, traits: Traits): AsyncGenerator<Row[]> {
   const { options, client, observer } = ctx;
   const apiKey = options.credentials.apiKey!;
   const fetch = (q: Parameters<typeof fetchPage>[3]) => fetchPage(client, options.baseUrl, apiKey, q);
-  const windows = dayWindows(options.from, options.to);
-  observer.plan(windows.length);
   const keep = traits.funnelClientSide && options.funnel !== undefined ? (r: Row) => r.funnel === options.funnel : undefined;
-  for (const w of windows) {
-    let received = 0;
-    const rows = readWindow(fetch, w, {
+  const rows = readRangeExactly(
+    fetch,
+    {
       dataset,
+      from: options.from,
+      to: options.to,
       channels: options.channels,
       funnel: traits.funnelClientSide ? undefined : options.funnel,
       perPage: options.perPage,
       partitionByChannel: traits.partitionByChannel,
-    });
-    for await (const batch of rows) {
-      received += batch.length;
-      const out = keep ? batch.filter(keep) : batch;
-      if (out.length > 0) yield out;
-    }
-    observer.windowDone(windowLabel(dataset, w), received);
+      concurrency: options.concurrency,
+      maxBufferedRows: MAX_BUFFERED_ROWS,
+    },
+    observer,
+  );
+  for await (const batch of rows) {
+    const out = keep ? batch.filter(keep) : batch;
+    if (out.length > 0) yield out;
   }
 }
+
+/** Rows held by windows waiting their turn: ~20 MB of parsed rows, whatever the export's size. */
+const MAX_BUFFERED_ROWS = 20_000;
 
 export const MBUZZ_DATASETS: readonly DatasetDef[] = [
   mbuzzDataset('conversions', 'one row per attribution credit (conversion x model x touchpoint)', CONVERSIONS_COLUMNS, ['channel', 'funnel'], {

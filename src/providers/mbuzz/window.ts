@@ -41,8 +41,8 @@ export async function* readWindow(fetch: PageFetcher, w: Window, opts: WindowRea
   }
   const parts = opts.partitionByChannel ? (opts.channels ?? CHANNELS) : [];
   if (parts.length > 1) {
-    const firsts: MbuzzPage[] = [];
-    for (const c of parts) firsts.push(await fetch({ ...base, channels: [c], page: 1, perPage: opts.perPage }));
+    // Parallel: the client's limiter keeps it within --concurrency.
+    const firsts = await Promise.all(parts.map((c) => fetch({ ...base, channels: [c], page: 1, perPage: opts.perPage })));
     const sum = firsts.reduce((n, p) => n + p.meta.total_count, 0);
     if (sum === total) {
       for (let i = 0; i < parts.length; i++) {
