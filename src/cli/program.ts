@@ -5,6 +5,8 @@ import { registerExport } from '../commands/export/command.js';
 import { registerSandbox } from '../commands/sandbox/command.js';
 import { registerProfiles } from '../commands/profiles/command.js';
 import { registerDatasets } from '../commands/datasets/command.js';
+import { registerSchema } from '../commands/schema/command.js';
+import { registerCompletion } from '../commands/completion/command.js';
 import { VERSION } from '../version.js';
 
 /** Where a command's action leaves its exit code for main(). */
@@ -25,8 +27,10 @@ export function buildProgram(env: Env, result: CommandResult): Command {
     .exitOverride();
   registerExport(program, env, result);
   registerDatasets(program, env, result);
+  registerSchema(program, env, result);
   registerProfiles(program, env, result);
   registerSandbox(program, env, result);
+  registerCompletion(program, env, result);
   // exitOverride and output config are not inherited by subcommands added with .command()
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({

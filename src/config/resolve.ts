@@ -119,10 +119,10 @@ export function resolveExport(input: ResolveInput): ExportOptions {
     }
     const value = fromFlag ?? nonBlank(vars[spec.env]) ?? (varName ? nonBlank(vars[varName]) : undefined) ?? (profile[spec.profileKey] as string | undefined);
     if (value === undefined) {
-      if (spec.required) throw new UsageError(`no ${spec.profileKey.replace('_', ' ')} for ${dataset.name}: set ${spec.env}, or use a profile with ${spec.profileKey}_env`);
+      if (spec.required) throw new UsageError(`no ${spec.label} for ${dataset.name}: set ${spec.env}, or use a profile with ${spec.profileKey}_env`);
       continue;
     }
-    if (/[\s\x00-\x1f\x7f]/.test(value)) throw new UsageError(`the ${spec.profileKey.replace('_', ' ')} contains whitespace or control characters`);
+    if (/[\s\x00-\x1f\x7f]/.test(value)) throw new UsageError(`the ${spec.label} contains whitespace or control characters`);
     credentials[spec.name] = value;
   }
   if (flags.apiKey !== undefined) warnings.push('--api-key puts the key where other processes can see it (ps, shell history); prefer MBUZZ_API_KEY or a profile with api_key_env');

@@ -13,6 +13,8 @@ export interface CredentialSpec {
   env: string;
   /** Profile key holding it inline; `<profileKey>_env` names a variable instead. */
   profileKey: 'api_key' | 'api_secret' | 'password' | 'username' | 'email' | 'project_id' | 'account_id';
+  /** For messages: "API key", "API secret", "password". */
+  label: string;
   secret: boolean;
   required: boolean;
   /** Flag that can also carry it (only the API key has one). */

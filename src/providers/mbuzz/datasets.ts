@@ -5,7 +5,7 @@ import { readRangeExactly } from './plan.js';
 import { CONVERSIONS_COLUMNS, FUNNEL_COLUMNS, SPEND_COLUMNS } from './schemas.js';
 
 const CREDENTIALS: readonly CredentialSpec[] = [
-  { name: 'apiKey', env: 'MBUZZ_API_KEY', profileKey: 'api_key', secret: true, required: true, flag: 'apiKey' },
+  { name: 'apiKey', env: 'MBUZZ_API_KEY', profileKey: 'api_key', label: 'API key', secret: true, required: true, flag: 'apiKey' },
 ];
 
 interface Traits {

@@ -58,7 +58,7 @@ describe('resolveExport precedence: defaults < profile < env < flags', () => {
 
 describe('resolveExport errors are usage errors with a clear message', () => {
   const cases: [string, Partial<ExportFlags>, Record<string, string>, ConfigFile | undefined, RegExp][] = [
-    ['no key', {}, {}, undefined, /no api key for conversions: set MBUZZ_API_KEY/],
+    ['no key', {}, {}, undefined, /no API key for conversions: set MBUZZ_API_KEY/],
     ['profile var unset', {}, {}, config, /\.mbuzzrc: profiles\.prod\.api_key_env names MBUZZ_PROD_KEY, which is not set/],
     ['unknown profile', { profile: 'nope' }, { MBUZZ_API_KEY: KEY }, config, /unknown profile "nope" in \/home\/u\/\.mbuzzrc; profiles: prod, inline, mp/],
     ['unknown channel', { channels: ['paid_search', 'tv'] }, { MBUZZ_API_KEY: KEY }, undefined, /unknown channel "tv" \(valid: paid_search, organic_search/],

@@ -1,0 +1,25 @@
+import type { Column, ColumnType } from '../../schema/types.js';
+
+// CREATE TABLE statements matching what the Parquet writer produces, so a warehouse table can be
+// made before the first load.
+
+export type Dialect = 'duckdb' | 'postgres';
+
+const TYPES: Record<Dialect, Record<ColumnType, string>> = {
+  duckdb: { string: 'VARCHAR', date: 'DATE', double: 'DOUBLE', int32: 'INTEGER', int64: 'BIGINT', boolean: 'BOOLEAN', json: 'JSON' },
+  postgres: { string: 'TEXT', date: 'DATE', double: 'DOUBLE PRECISION', int32: 'INTEGER', int64: 'BIGINT', boolean: 'BOOLEAN', json: 'JSONB' },
+};
+
+export function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+export function tableName(dataset: string): string {
+  return dataset.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+export function createTable(dataset: string, columns: readonly Column[], dialect: Dialect): string {
+  const width = Math.max(...columns.map((c) => quoteIdent(c.name).length));
+  const lines = columns.map((c) => `  ${quoteIdent(c.name).padEnd(width)} ${TYPES[dialect][c.type]}${c.nullable ? '' : ' NOT NULL'}`);
+  return `CREATE TABLE ${quoteIdent(tableName(dataset))} (\n${lines.join(',\n')}\n);\n`;
+}
