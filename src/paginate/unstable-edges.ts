@@ -48,10 +48,13 @@ export async function* readAcrossUnstableEdges(read: PageReader, firstPage: Row[
   for (let k = 1; k < pages; k++) {
     const e = k * P;
     const candidates = probeCandidates(e, total, maxSize).slice(0, PROBES_PER_EDGE);
-    // The next page and the first probe are both needed: ask for them together.
-    const [next, firstProbe] = await Promise.all([read(k + 1, P), candidates[0] ? read(candidates[0].page, candidates[0].size) : undefined]);
-    checkLength(next, expect(k + 1), `page ${k + 1} of ${opts.label}`);
-    const nextEnd = e + next.length;
+    const best = candidates[0];
+    // A probe that runs to the end of the data makes page k+1 unnecessary; otherwise both are
+    // needed, so ask for them together.
+    const probeEnds = best !== undefined && best.page * best.size >= total;
+    const [next, firstProbe] = await Promise.all([probeEnds ? undefined : read(k + 1, P), best ? read(best.page, best.size) : undefined]);
+    if (next) checkLength(next, expect(k + 1), `page ${k + 1} of ${opts.label}`);
+    const nextEnd = e + (next?.length ?? 0);
     let cut: { p: number; q: number; probe: Row[]; c0: number } | undefined;
     for (const [i, { size, page }] of candidates.entries()) {
       const c0 = (page - 1) * size;
@@ -60,7 +63,7 @@ export async function* readAcrossUnstableEdges(read: PageReader, firstPage: Row[
       const c1 = c0 + probe.length;
       const s = Math.max(c0, base);
       const p = leftCut(cur, base, probe, c0, s, e, pos, key);
-      const q = c1 >= total ? total : rightCut(probe, c0, next, e, Math.min(c1, nextEnd), key);
+      const q = c1 >= total ? total : next ? rightCut(probe, c0, next, e, Math.min(c1, nextEnd), key) : undefined;
       if (p !== undefined && q !== undefined) {
         cut = { p, q, probe, c0 };
         break;
@@ -74,6 +77,7 @@ export async function* readAcrossUnstableEdges(read: PageReader, firstPage: Row[
     yield cur.slice(pos - base, cut.p - base);
     yield cut.probe.slice(cut.p - cut.c0, cut.q - cut.c0);
     if (cut.q >= total) return; // the probe ran to the end of the data
+    if (!next) throw new Error('unreachable: a probe that ends the data always ends the read');
     pos = cut.q;
     cur = next;
     base = e;

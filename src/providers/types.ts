@@ -39,6 +39,8 @@ export interface ExportOptions {
   dataset: DatasetDef;
   from: string;
   to: string;
+  /** UTC date of "now": days from here on are still open. */
+  today: string;
   channels?: string[];
   funnel?: string;
   customer?: string;

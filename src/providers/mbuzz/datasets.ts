@@ -40,6 +40,7 @@ async function* exportMbuzz(ctx: ExportContext, dataset: MbuzzDataset, traits: T
       dataset,
       from: options.from,
       to: options.to,
+      today: options.today,
       channels: options.channels,
       funnel: traits.funnelClientSide ? undefined : options.funnel,
       perPage: options.perPage,

@@ -1,71 +1,97 @@
+import { IntegrityError } from '../../cli/errors.js';
 import type { Row } from '../../schema/types.js';
-import { addDays, daysBetween } from '../../dates.js';
+import { addDays } from '../../dates.js';
 import { orderedMerge } from '../../paginate/ordered-merge.js';
 import type { ExportObserver } from '../types.js';
-import type { MbuzzPage } from './api.js';
-import { readWindow, windowLabel, type PageFetcher, type Window, type WindowReadOptions } from './window.js';
+import type { MbuzzPage, MbuzzQuery } from './api.js';
+import { CHANNELS } from './channels.js';
+import { channelShares, planRects, replanRect, type Rect } from './rectangles.js';
+import { checkSinglePage, readQuery, windowLabel, type PageFetcher } from './window.js';
 
-// Planning from totals: every request asks for a full page, so a window that fits one page is
-// read by the same request that counts it. The whole range is asked first (one request when it
-// is small); otherwise it is cut into runs of days expected to fit one page, and a run that turns
-// out bigger is halved until it fits or is a single day, which readWindow then reads exactly.
+// Reads a date range exactly once. The whole range is asked for first: when it fits one page that
+// single query is the export. Otherwise rectangles of days (x channel groups) are planned from its
+// total and channel mix, fetched concurrently and written in plan order; one that overflows a page
+// is halved, and a single day (and channel) still over a page has its page edges repaired. The
+// leaves' totals must add up to the range's: days, and channels where they partition, are exact.
 
-/** Aim windows at this share of a page, so day-to-day variation rarely overflows one. */
-const FILL = 0.8;
-
-export interface PlanOptions extends Omit<WindowReadOptions, 'dataset'> {
-  dataset: WindowReadOptions['dataset'];
+export interface PlanOptions {
+  dataset: MbuzzQuery['dataset'];
   from: string;
   to: string;
+  /** UTC today: a range reaching it is split so the still-changing day is read on its own. */
+  today: string;
+  /** The user's channel filter; undefined = all. */
+  channels?: readonly string[];
+  funnel?: string;
+  perPage: number;
+  partitionByChannel: boolean;
   concurrency: number;
   /** Rows that windows ahead of the one being written may hold before they pause. */
   maxBufferedRows: number;
 }
 
+/** Rows at the end of a first page whose place may differ between queries (ties): not sampled. */
+const SAMPLE_TAIL = 50;
+
 export async function* readRangeExactly(fetch: PageFetcher, opts: PlanOptions, observer: ExportObserver): AsyncGenerator<Row[]> {
-  const whole: Window = { from: opts.from, to: opts.to };
-  const first = await fetchFirst(fetch, opts, whole);
-  const total = first.meta.total_count;
-  if (total <= opts.perPage || opts.from === opts.to) {
-    observer.plan(1);
-    yield* countWindow(readRange(fetch, opts, whole, first), opts.dataset, whole, observer);
-    return;
+  const parts: { from: string; to: string; open: boolean }[] = [];
+  if (opts.from < opts.today) parts.push({ from: opts.from, to: opts.to < opts.today ? opts.to : addDays(opts.today, -1), open: false });
+  if (opts.to >= opts.today) parts.push({ from: opts.from > opts.today ? opts.from : opts.today, to: opts.to, open: true });
+  for (const part of parts) {
+    if (part.open) observer.note(`${part.from === part.to ? part.from : `${part.from}..${part.to}`} is today or later (UTC): its rows may still change`);
+    yield* readPart(fetch, opts, part, observer);
   }
-  const days = daysBetween(opts.from, opts.to);
-  const perWindow = Math.max(1, Math.min(days, Math.floor((FILL * opts.perPage * days) / total)));
-  const windows: Window[] = [];
-  for (let d = 0; d < days; d += perWindow) {
-    windows.push({ from: addDays(opts.from, d), to: addDays(opts.from, Math.min(days, d + perWindow) - 1) });
-  }
-  observer.plan(windows.length);
+}
+
+async function* readPart(fetch: PageFetcher, opts: PlanOptions, part: { from: string; to: string; open: boolean }, observer: ExportObserver): AsyncGenerator<Row[]> {
+  const base = { dataset: opts.dataset, funnel: opts.funnel };
+  const probe = await fetch({ ...base, from: part.from, to: part.to, channels: opts.channels, page: 1, perPage: opts.perPage });
+  const total = probe.meta.total_count;
+  const whole: Rect = { from: part.from, to: part.to };
+  const channels = opts.channels ?? CHANNELS;
+  const sample = probe.rows.slice(0, Math.max(0, probe.rows.length - SAMPLE_TAIL)).map((r) => String(r.channel));
+  const share = channelShares(channels, sample);
+  const rects =
+    total <= opts.perPage
+      ? [whole]
+      : planRects({ from: part.from, to: part.to, total, perPage: opts.perPage, channels, sample, partitionByChannel: opts.partitionByChannel });
+  observer.plan(rects.length);
+  let leafTotal = 0;
+
+  const readRect = async function* (rect: Rect, known?: MbuzzPage): AsyncGenerator<Row[]> {
+    const q = { ...base, from: rect.from, to: rect.to, channels: rect.channels ?? opts.channels };
+    const label = windowLabel(opts.dataset, rect.from, rect.to, rect.channels);
+    const first = known ?? (await fetch({ ...q, page: 1, perPage: opts.perPage }));
+    const t = first.meta.total_count;
+    if (t > opts.perPage) {
+      const parts = replanRect(rect, t, channels, share, opts.perPage, opts.partitionByChannel);
+      if (parts) {
+        for (const p of parts) yield* readRect(p);
+        return;
+      }
+    }
+    leafTotal += t;
+    yield* t <= opts.perPage ? [checkSinglePage(first, label, opts.perPage)] : readQuery(fetch, q, first, opts.perPage, label);
+  };
+
+  const counted = (rect: Rect, known?: MbuzzPage) =>
+    async function* (): AsyncGenerator<Row[]> {
+      let n = 0;
+      for await (const batch of readRect(rect, known)) {
+        n += batch.length;
+        yield batch;
+      }
+      observer.windowDone(windowLabel(opts.dataset, rect.from, rect.to, rect.channels), n);
+    };
+  const reuseProbe = rects.length === 1 && rects[0] === whole ? probe : undefined;
   yield* orderedMerge(
-    windows.map((w) => () => countWindow(readRange(fetch, opts, w), opts.dataset, w, observer)),
+    rects.map((r) => counted(r, reuseProbe)),
     { lookahead: Math.max(2, opts.concurrency * 2), maxBufferedItems: opts.maxBufferedRows },
   );
-}
-
-/** A range: one request if it fits a page, halves if not, readWindow for a single big day. */
-async function* readRange(fetch: PageFetcher, opts: PlanOptions, w: Window, known?: MbuzzPage): AsyncGenerator<Row[]> {
-  const first = known ?? (await fetchFirst(fetch, opts, w));
-  if (first.meta.total_count > opts.perPage && w.from !== w.to) {
-    const half = Math.floor(daysBetween(w.from, w.to) / 2);
-    const mid = addDays(w.from, half - 1);
-    yield* readRange(fetch, opts, { from: w.from, to: mid });
-    yield* readRange(fetch, opts, { from: addDays(mid, 1), to: w.to });
-    return;
+  if (leafTotal !== total && !part.open) {
+    const what = opts.partitionByChannel ? 'the parts (by day and channel)' : 'the days';
+    throw new IntegrityError(
+      `${windowLabel(opts.dataset, part.from, part.to)}: ${what} hold ${leafTotal} rows but the API counts ${total} for the range (rows outside the known channels, or data changed during the export)`,
+    );
   }
-  yield* readWindow(fetch, w, opts, first);
-}
-
-function fetchFirst(fetch: PageFetcher, opts: PlanOptions, w: Window): Promise<MbuzzPage> {
-  return fetch({ dataset: opts.dataset, from: w.from, to: w.to, channels: opts.channels, funnel: opts.funnel, page: 1, perPage: opts.perPage });
-}
-
-async function* countWindow(rows: AsyncIterable<Row[]>, dataset: string, w: Window, observer: ExportObserver): AsyncGenerator<Row[]> {
-  let n = 0;
-  for await (const batch of rows) {
-    n += batch.length;
-    yield batch;
-  }
-  observer.windowDone(windowLabel(dataset, w), n);
 }
