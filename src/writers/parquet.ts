@@ -1,0 +1,138 @@
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import { ParquetWriter } from 'hyparquet-writer';
+import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
+import type { Column, ColumnType, Row } from '../schema/types.js';
+import { VERSION } from '../version.js';
+import { SinkByteWriter } from './parquet-sink-writer.js';
+import type { ParquetCodec, RowWriter, Sink, WriterOptions } from './types.js';
+import { parquetConverter, type ParquetConverter, type ParquetValue } from './values.js';
+
+/**
+ * Rows per row group: the knee of peak RSS against speed for 1M conversions rows
+ * (docs/benchmarks.md). One group's rows, columns and encoded bytes are alive at once, so
+ * memory follows the group size (~155 MB peak at 25k, ~230 at 50k, ~390 at 100k) while
+ * speed does not improve past 25k (larger groups mostly mean more GC). 10k was a little
+ * faster still, but its ~250 KB groups are small for analytic readers and compress worse.
+ */
+export const PARQUET_ROW_GROUP_ROWS = 25_000;
+
+/**
+ * SNAPPY by default: every Parquet reader decodes it (hyparquet, DuckDB, Spark, BigQuery,
+ * pyarrow), and hyparquet-writer ships it. GZIP (node:zlib) made files ~36% smaller for
+ * ~15% less speed and BROTLI ~41% smaller almost for free (docs/benchmarks.md), so both are
+ * offered through `parquetCodec`, but fewer readers handle them out of the box (hyparquet
+ * needs an add-on for either, and BROTLI support is patchy among warehouses). ZSTD would
+ * need a native or WASM package on Node 20.
+ */
+const DEFAULT_CODEC: ParquetCodec = 'SNAPPY';
+type Compressors = NonNullable<ConstructorParameters<typeof ParquetWriter>[0]['compressors']>;
+const COMPRESSORS: Compressors = {
+  GZIP: (input) => gzipSync(input),
+  BROTLI: (input) => brotliCompressSync(input, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } }),
+};
+
+// Both the legacy converted_type and the logical_type, so old readers (Hive, older Spark)
+// and new ones (DuckDB, Arrow, BigQuery) agree: DATE, VARCHAR, DOUBLE, INTEGER, BIGINT,
+// BOOLEAN. json is plain UTF8 text rather than the JSON logical type, so readers without
+// a JSON extension still see a string.
+const ELEMENTS: Record<ColumnType, Omit<SchemaElement, 'name' | 'repetition_type'>> = {
+  string: { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } },
+  json: { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } },
+  date: { type: 'INT32', converted_type: 'DATE', logical_type: { type: 'DATE' } },
+  double: { type: 'DOUBLE' },
+  int32: { type: 'INT32' },
+  int64: { type: 'INT64' },
+  boolean: { type: 'BOOLEAN' },
+};
+
+/** The Parquet schema for these columns: a root group, then one flat leaf per column. */
+export function parquetSchema(columns: readonly Column[]): SchemaElement[] {
+  return [
+    { name: 'root', num_children: columns.length },
+    ...columns.map(
+      (c): SchemaElement => ({ name: c.name, repetition_type: c.nullable ? 'OPTIONAL' : 'REQUIRED', ...ELEMENTS[c.type] }),
+    ),
+  ];
+}
+
+/**
+ * Rows become one row group at a time: converted and checked column by column as they
+ * arrive (a wrong type stops the run with an IntegrityError before the group is encoded),
+ * encoded and compressed by hyparquet-writer, and handed to the sink before the next row is
+ * pulled. The footer goes last; an empty input still gets a footer with the schema and 0
+ * rows, which every reader accepts as an empty table.
+ */
+export const writeParquet: RowWriter = async (rows: AsyncIterable<Row>, sink: Sink, options: WriterOptions) => {
+  const { columns } = options;
+  if (columns.length === 0) throw new Error('parquet: at least one column is needed');
+  const groupRows = options.rowGroupSize ?? PARQUET_ROW_GROUP_ROWS;
+  if (!Number.isInteger(groupRows) || groupRows < 1) throw new Error(`parquet: bad row group size ${groupRows}`);
+
+  const writer = new ParquetWriter({
+    writer: new SinkByteWriter(sink),
+    schema: parquetSchema(columns),
+    codec: options.parquetCodec ?? DEFAULT_CODEC,
+    compressors: COMPRESSORS,
+    createdBy: `mbuzz ${VERSION}`,
+  });
+  const group = new ColumnGroup(columns, groupRows);
+  let count = 0;
+  for await (const row of rows) {
+    count += 1;
+    group.add(row, count);
+    if (group.full) await writer.write({ columnData: group.take(), rowGroupSize: groupRows });
+  }
+  if (group.size > 0) await writer.write({ columnData: group.take(), rowGroupSize: groupRows });
+  await writer.finish();
+  return count;
+};
+
+/**
+ * One row group's values, already transposed into columns. Converting while transposing
+ * means a row is touched once and no converted copy of it is ever built.
+ */
+class ColumnGroup {
+  private readonly names: string[];
+  private readonly converters: ParquetConverter[];
+  private data: ParquetValue[][];
+  size = 0;
+
+  constructor(
+    private readonly columns: readonly Column[],
+    private readonly capacity: number,
+  ) {
+    this.names = columns.map((c) => c.name);
+    this.converters = columns.map(parquetConverter);
+    this.data = this.fresh();
+  }
+
+  get full(): boolean {
+    return this.size === this.capacity;
+  }
+
+  /**
+   * Throws IntegrityError naming the column, value and row. The group is then left ragged,
+   * which is fine: the error ends the whole write and the output is aborted.
+   */
+  add(row: Row, rowNumber: number): void {
+    const { names, converters, data } = this;
+    for (let c = 0; c < names.length; c++) {
+      (data[c] as ParquetValue[]).push((converters[c] as ParquetConverter)(row[names[c] as string], rowNumber));
+    }
+    this.size += 1;
+  }
+
+  /** The group as hyparquet-writer column sources; the next rows go to fresh arrays. */
+  take(): ColumnSource[] {
+    const sources = this.columns.map((c, i): ColumnSource => ({ name: c.name, data: this.data[i] as ParquetValue[], nullable: c.nullable }));
+    this.data = this.fresh();
+    this.size = 0;
+    return sources;
+  }
+
+  private fresh(): ParquetValue[][] {
+    // Grown by push rather than preallocated: the same speed, and peak RSS came out ~50 MB
+    // lower at 50k-row groups (V8 sizes packed arrays better than holey ones).
+    return this.columns.map(() => [] as ParquetValue[]);
+  }
+}

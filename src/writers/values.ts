@@ -1,0 +1,154 @@
+import { IntegrityError } from '../cli/errors.js';
+import type { Column, ColumnType } from '../schema/types.js';
+
+// One place decides how a value of each ColumnType is rendered, so a CSV cell and the
+// matching Parquet value never disagree (a json column is the same compact text in both,
+// a date is the same calendar day, a boolean is true/false rather than csv-stringify's 1/'').
+//
+// CSV is text and forgiving: `textOf` renders whatever arrived and never throws, so a
+// surprising value still reaches the file where a person can see it. Parquet is typed:
+// `parquetConverter` refuses a value that does not fit its column, because writing it
+// would mean silently inventing data (NaN, epoch dates, dropped fields).
+
+const DAY_MS = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Days since 1970-01-01 for a `YYYY-MM-DD` string, or undefined if it is not a real day. */
+export function daysFromIsoDate(text: string): number | undefined {
+  const m = ISO_DATE.exec(text);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const ms = Date.UTC(year, month - 1, day);
+  // Date.UTC rolls 2026-02-30 over to March; a round trip catches that.
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) return undefined;
+  return ms / DAY_MS;
+}
+
+/**
+ * Compact JSON text. Rows come from JSON.parse so BigInts are rare; JSON.stringify rejects
+ * them, so they become numbers when exact and strings otherwise rather than failing the run.
+ */
+export function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    const replacer = (_key: string, v: unknown): unknown =>
+      typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v;
+    return JSON.stringify(value, replacer) ?? 'null';
+  }
+}
+
+/** The text of one CSV cell. null and undefined are the empty cell. */
+export function textOf(type: ColumnType, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (type === 'json') return jsonText(value);
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'bigint':
+      return String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      if (value instanceof Date) return type === 'date' ? value.toISOString().slice(0, 10) : value.toISOString();
+      return jsonText(value);
+  }
+}
+
+/** The value hyparquet-writer receives for one column: JS number/bigint/boolean/string or null. */
+export type ParquetValue = number | bigint | boolean | string | null;
+
+/** Converts (and checks) the values of one column; `rowNumber` is 1-based, for the message. */
+export type ParquetConverter = (value: unknown, rowNumber: number) => ParquetValue;
+
+export function parquetConverter(column: Column): ParquetConverter {
+  const convert = converterFor(column);
+  const { nullable } = column;
+  return (value, rowNumber) => {
+    if (value === null || value === undefined) {
+      if (nullable) return null;
+      throw badValue(column, value, rowNumber, 'a value (the column is not nullable)');
+    }
+    const out = convert(value);
+    if (out === undefined) throw badValue(column, value, rowNumber, expectation[column.type]);
+    return out;
+  };
+}
+
+const expectation: Record<ColumnType, string> = {
+  string: 'a string',
+  date: 'a YYYY-MM-DD date',
+  double: 'a number',
+  int32: 'a 32-bit integer',
+  int64: 'a 64-bit integer',
+  boolean: 'true or false',
+  json: 'a JSON value',
+};
+
+// Each returns undefined for a value it cannot represent faithfully.
+function converterFor(column: Column): (value: {}) => Exclude<ParquetValue, null> | undefined {
+  switch (column.type) {
+    case 'string':
+      return (v) => (typeof v === 'string' ? v : undefined);
+    case 'date': {
+      // Rows arrive sorted by date, so one remembered day skips nearly every parse.
+      let lastText = '';
+      let lastDays: number | undefined;
+      return (v) => {
+        if (typeof v === 'string') {
+          if (v !== lastText) {
+            lastText = v;
+            lastDays = daysFromIsoDate(v);
+          }
+          return lastDays;
+        }
+        if (v instanceof Date && !Number.isNaN(v.getTime())) return Math.floor(v.getTime() / DAY_MS);
+        return undefined;
+      };
+    }
+    case 'double':
+      return (v) => (typeof v === 'number' ? v : undefined);
+    case 'int32':
+      return (v) => (typeof v === 'number' && Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX ? v : undefined);
+    case 'int64':
+      return (v) => {
+        // Beyond 2^53 a JSON number has already lost digits; refusing beats writing a wrong id.
+        if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : undefined;
+        if (typeof v === 'bigint') return v >= INT64_MIN && v <= INT64_MAX ? v : undefined;
+        return undefined;
+      };
+    case 'boolean':
+      return (v) => (typeof v === 'boolean' ? v : undefined);
+    case 'json':
+      return (v) => jsonText(v);
+  }
+}
+
+function badValue(column: Column, value: unknown, rowNumber: number, expected: string): IntegrityError {
+  return new IntegrityError(
+    `parquet: column "${column.name}" (${column.type}) needs ${expected}, got ${showValue(value)} in row ${rowNumber}`,
+  );
+}
+
+/** A short, single-line rendering of a bad value: its JSON (or type) cut to 60 characters. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return 'undefined (field missing)';
+  if (typeof value === 'bigint') return `${value}n`;
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  // JSON.stringify already escapes newlines inside strings; this keeps the message one line.
+  text = text.replace(/\s+/g, ' ');
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
