@@ -78,6 +78,7 @@ export function resolveExport(input: ResolveInput): ExportOptions {
   const funnel = flags.funnel ?? profile.funnel;
   if (funnel !== undefined) requireFilter(dataset, 'funnel', '--funnel');
   if (flags.customer !== undefined) requireFilter(dataset, 'customer', '--customer');
+  const params = resolveParams(dataset, flags.params, profile.params, at);
 
   // output and format
   const output = flags.output === '-' ? undefined : flags.output;
@@ -131,9 +132,11 @@ export function resolveExport(input: ResolveInput): ExportOptions {
     dataset,
     from,
     to,
+    today,
     channels: channels ? [...new Set(channels)] : undefined,
     funnel,
     customer: flags.customer,
+    params,
     format,
     output,
     gzip,
@@ -180,6 +183,35 @@ function checkBaseUrl(raw: string, insecureHttp: boolean): void {
     throw new UsageError(`refusing plain http:// to ${url.hostname}: the API key would cross the network in clear (use https, or --insecure-http)`);
   }
   if (url.search || url.hash) throw new UsageError('--base-url is the host root (e.g. https://mbuzz.co), without a query');
+}
+
+/** --param over the profile's params:, checked against the dataset's ParamSpecs, defaults filled. */
+function resolveParams(
+  dataset: DatasetDef,
+  fromFlags: Record<string, string[]> | undefined,
+  fromProfile: Record<string, string | string[]> | undefined,
+  at: (key: string) => string,
+): Record<string, string[]> {
+  const specs = dataset.params ?? [];
+  const merged: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(fromProfile ?? {})) merged[k] = Array.isArray(v) ? v : [v];
+  for (const [k, v] of Object.entries(fromFlags ?? {})) merged[k] = v;
+  for (const [name, values] of Object.entries(merged)) {
+    const spec = specs.find((s) => s.name === name);
+    const src = fromFlags?.[name] ? '--param' : at('params');
+    if (!spec) {
+      const known = specs.length ? `known: ${specs.map((s) => s.name).join(', ')}` : 'it takes none';
+      throw new UsageError(`${src}: ${dataset.name} has no parameter ${JSON.stringify(name)} (${known})`);
+    }
+    if (values.length > 1 && !spec.multiple) throw new UsageError(`${src}: ${name} takes one value`);
+    const bad = spec.choices ? values.find((v) => !spec.choices!.includes(v)) : undefined;
+    if (bad !== undefined) throw new UsageError(`${src}: ${name}=${JSON.stringify(bad)} must be one of ${spec.choices!.join(', ')}`);
+  }
+  for (const spec of specs) {
+    if (merged[spec.name] === undefined && spec.default !== undefined) merged[spec.name] = [spec.default];
+    if (merged[spec.name] === undefined && spec.required) throw new UsageError(`${dataset.name} needs --param ${spec.name}=<value> (${spec.description})`);
+  }
+  return merged;
 }
 
 function requireFilter(dataset: DatasetDef, filter: DatasetDef['filters'][number], flag: string): void {

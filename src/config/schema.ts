@@ -29,6 +29,10 @@ export interface ProfileConfig {
   channels?: string[];
   funnel?: string;
   fields?: string[];
+  /** Provider-specific parameters, as --param gives them. */
+  params?: Record<string, string | string[]>;
+  project_id_env?: string;
+  account_id_env?: string;
 }
 
 export interface ConfigFile {
@@ -39,7 +43,7 @@ export interface ConfigFile {
 /** Keys that hold a secret inline; each has an `<key>_env` sibling naming a variable instead. */
 export const SECRET_KEYS = ['api_key', 'api_secret', 'password'] as const;
 
-type Kind = 'string' | 'posint' | 'strings' | 'provider';
+type Kind = 'string' | 'posint' | 'strings' | 'provider' | 'params';
 const PROFILE_KEYS: Record<keyof ProfileConfig, Kind> = {
   provider: 'provider',
   base_url: 'string',
@@ -63,6 +67,9 @@ const PROFILE_KEYS: Record<keyof ProfileConfig, Kind> = {
   channels: 'strings',
   funnel: 'string',
   fields: 'strings',
+  params: 'params',
+  project_id_env: 'string',
+  account_id_env: 'string',
 };
 
 export interface Validated {
@@ -128,6 +135,15 @@ function validateProfile(
         }
         if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) fail(at, 'must be a list of strings');
         break;
+      case 'params': {
+        if (!isObject(value)) fail(at, 'must be a mapping of parameter names to values');
+        const ok = Object.values(value as Record<string, unknown>).every(
+          (v) => ['string', 'number', 'boolean'].includes(typeof v) || (Array.isArray(v) && v.every((x) => ['string', 'number', 'boolean'].includes(typeof x))),
+        );
+        if (!ok) fail(at, 'values must be strings, numbers or lists of them');
+        out[key] = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
+        continue;
+      }
       case 'provider':
         if (typeof value !== 'string' || !(PROVIDERS as readonly string[]).includes(value)) {
           fail(at, `must be one of ${PROVIDERS.join(', ')} (got ${JSON.stringify(value)})`);

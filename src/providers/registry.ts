@@ -1,8 +1,12 @@
 import { UsageError } from '../cli/errors.js';
 import type { DatasetDef } from './types.js';
 import { MBUZZ_DATASETS } from './mbuzz/datasets.js';
+import { MIXPANEL_DATASETS } from './mixpanel/datasets.js';
+import { SEALMETRICS_DATASETS } from './sealmetrics/datasets.js';
+import { ATRIBU_DATASETS } from './atribu/datasets.js';
+import { ATTRIBUTIONHUB_DATASETS } from './attributionhub/datasets.js';
 
-export const DATASETS: readonly DatasetDef[] = [...MBUZZ_DATASETS];
+export const DATASETS: readonly DatasetDef[] = [...MBUZZ_DATASETS, ...MIXPANEL_DATASETS, ...SEALMETRICS_DATASETS, ...ATRIBU_DATASETS, ...ATTRIBUTIONHUB_DATASETS];
 
 export function findDataset(name: string): DatasetDef {
   const found = DATASETS.find((d) => d.name === name);

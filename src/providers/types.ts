@@ -21,6 +21,17 @@ export interface CredentialSpec {
   flag?: 'apiKey';
 }
 
+/** A provider-specific request parameter, given as `--param name=value` (or a profile's `params:`). */
+export interface ParamSpec {
+  name: string;
+  description: string;
+  required?: boolean;
+  /** May be given more than once (a list, e.g. Mixpanel's event names). */
+  multiple?: boolean;
+  choices?: readonly string[];
+  default?: string;
+}
+
 export interface DatasetDef {
   /** `conversions`, or `<provider>:<dataset>` for other providers. */
   name: string;
@@ -31,6 +42,10 @@ export interface DatasetDef {
   defaultBaseUrl: string;
   baseUrlEnv: string;
   credentials: readonly CredentialSpec[];
+  /** Provider-specific parameters; none for mbuzz's datasets. */
+  params?: readonly ParamSpec[];
+  /** Extra help for `mbuzz datasets` (e.g. how --from/--to map onto the provider's units). */
+  notes?: string;
   /** Pull every row for the options, in deterministic order, as batches. */
   run(ctx: ExportContext): AsyncIterable<Row[]>;
 }
@@ -44,6 +59,8 @@ export interface ExportOptions {
   channels?: string[];
   funnel?: string;
   customer?: string;
+  /** --param values, validated against the dataset's ParamSpecs, defaults filled in. */
+  params: Record<string, string[]>;
   format: Format;
   /** undefined = stdout. */
   output?: string;

@@ -30,6 +30,8 @@ export interface SandboxOptions {
   faults: string | FaultRates;
   /** Seeds the fault draws so a run's fault sequence repeats; unset = Math.random. */
   faultSeed: number | undefined;
+  /** Providers' own rate limits (Atribu 60 units/min, Mixpanel export 60/hour...): 'real' or 'off'. */
+  rateLimits: 'real' | 'off';
   /** One line per request through `log`. */
   verbose: boolean;
   log: (line: string) => void;
@@ -47,6 +49,7 @@ export const SANDBOX_DEFAULTS: Readonly<SandboxOptions> = {
   faultRate: 0,
   faults: {},
   faultSeed: undefined,
+  rateLimits: 'real',
   verbose: false,
   log: (line) => void process.stderr.write(`${line}\n`),
 };
@@ -70,6 +73,7 @@ export function resolveSandboxOptions(partial: Partial<SandboxOptions>): Resolve
   if (!(TIE_ORDERS as readonly string[]).includes(o.tieOrder)) fail(`tie order must be one of ${TIE_ORDERS.join(', ')}, got ${o.tieOrder}`);
   if (!Number.isFinite(o.latencyMs) || o.latencyMs < 0) fail(`latency must be 0 or more milliseconds, got ${o.latencyMs}`);
   if (!(o.faultRate >= 0 && o.faultRate <= 1)) fail(`fault rate must be between 0 and 1, got ${o.faultRate}`);
+  if (o.rateLimits !== 'real' && o.rateLimits !== 'off') fail(`rate limits must be real or off, got ${String(o.rateLimits)}`);
   if (o.faultSeed !== undefined && !Number.isInteger(o.faultSeed)) fail(`fault seed must be an integer, got ${o.faultSeed}`);
   // Session ids count days from 2000-01-01; earlier data would need negative ids.
   const dataStartDay = parseIsoDay(o.dataStart) ?? fail(`data start must be a date YYYY-MM-DD, got ${o.dataStart}`);

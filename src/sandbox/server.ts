@@ -12,6 +12,7 @@ import { SandboxWorld } from './world.js';
 import { handleApiRequest, type ApiResponse, type HandlerContext } from './handler.js';
 import { FaultPicker, faultResponse, type FaultKind } from './faults.js';
 import { StatsCounter, type SandboxStats } from './stats.js';
+import { MOUNTS, findMount, type MountResponse, type SandboxMount } from './mounts.js';
 
 export interface SandboxHandle {
   port: number;
@@ -40,6 +41,9 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     seed: o.seed,
     nowMs: o.nowMs,
   };
+  const mounts: SandboxMount[] = MOUNTS.map((make) =>
+    make({ seed: o.seed, scale: o.scale, tieOrder: o.tieOrder, nowMs: o.nowMs, dataStartDay: o.dataStartDay, rateLimits: o.rateLimits }),
+  );
   const counter = new StatsCounter();
   const faults = new FaultPicker(o.faultRates, o.faultSeed);
 
@@ -52,17 +56,20 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     counter.request();
     if (o.latencyMs > 0) await delay(o.latencyMs);
     const fault = faults.pick();
-    let answer: ApiResponse;
+    let answer: MountResponse;
+    const body = await readBody(req);
     if (fault !== null && fault !== 'reset' && fault !== 'truncate') {
       const f = faultResponse(fault);
       answer = { status: f.status, body: f.body, rows: 0 };
       await send(res, answer, false, f.headers);
     } else {
-      answer = answerApi(ctx, req, path, q < 0 ? '' : url.slice(q + 1), o.log);
+      const query = q < 0 ? '' : url.slice(q + 1);
+      const mount = findMount(mounts, path);
+      answer = mount ? await answerMount(mount, req, path, query, body, o.log) : answerApi(ctx, req, path, query, o.log);
       const gz = acceptsGzip(req.headers['accept-encoding']);
       if (fault === 'reset') await sendReset(res, answer, gz);
       else if (fault === 'truncate') await sendTruncated(res, answer, gz);
-      else await send(res, answer, gz);
+      else await send(res, answer, gz, answer.headers);
     }
     counter.answered(answer.status, answer.rows, fault);
     if (o.verbose) {
@@ -105,6 +112,32 @@ function answerApi(ctx: HandlerContext, req: http.IncomingMessage, path: string,
     log(`mbuzz sandbox: internal error on ${req.url}: ${(err as Error).message}`);
     return { status: 500, body: '{"error":"Internal server error"}', rows: 0 };
   }
+}
+
+/** Another provider's API; an unexpected error becomes a plain 500. */
+async function answerMount(mount: SandboxMount, req: http.IncomingMessage, path: string, query: string, body: string, log: (line: string) => void): Promise<MountResponse> {
+  try {
+    return await mount.handle({ method: req.method ?? 'GET', path: path.slice(mount.prefix.length) || '/', query, headers: req.headers, body });
+  } catch (err) {
+    log(`mbuzz sandbox: internal error on ${req.url}: ${(err as Error).message}`);
+    return { status: 500, body: '{"error":"Internal server error"}', rows: 0 };
+  }
+}
+
+/** Request bodies are small JSON (AttributionHub, Sealmetrics login); cap them anyway. */
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    req.resume();
+    return '';
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 1_000_000) break;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Accept-Encoding allows gzip (by name or `*`) with a non-zero q. */

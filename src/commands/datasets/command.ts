@@ -21,6 +21,8 @@ export function datasetsJson() {
     summary: d.summary,
     filters: d.filters,
     credentials: d.credentials.map((c) => c.env),
+    params: (d.params ?? []).map((p) => ({ name: p.name, description: p.description, required: p.required ?? false, multiple: p.multiple ?? false, choices: p.choices, default: p.default })),
+    notes: d.notes,
     columns: d.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
   }));
 }
@@ -30,6 +32,11 @@ function datasetsText(): string {
   for (const d of DATASETS) {
     lines.push(`${d.name}  (${d.provider}) ${d.summary}`);
     lines.push(`  filters: ${d.filters.length ? d.filters.map((f) => `--${f}`).join(' ') : 'none'}; credentials: ${d.credentials.map((c) => c.env).join(', ')}`);
+    for (const p of d.params ?? []) {
+      const extra = [p.required ? 'required' : '', p.multiple ? 'repeatable' : '', p.choices ? `one of ${p.choices.join('|')}` : '', p.default ? `default ${p.default}` : ''].filter(Boolean).join(', ');
+      lines.push(`  --param ${p.name}=...  ${p.description}${extra ? ` (${extra})` : ''}`);
+    }
+    if (d.notes) lines.push(`  note: ${d.notes}`);
     lines.push(`  columns: ${d.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', ')}`);
     lines.push('');
   }

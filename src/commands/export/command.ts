@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { Env } from '../../cli/env.js';
 import type { CommandResult } from '../../cli/program.js';
 import { parseExportFlags, type RawExportFlags } from './options.js';
@@ -16,7 +16,8 @@ export function registerExport(program: Command, env: Env, result: CommandResult
     .option('--range <days>', 'instead of dates: the last N days up to today, e.g. 7d, 30d, 90d (default 30d)')
     .option('--channel <name>', 'only these channels; repeatable or comma-separated', collect)
     .option('--funnel <name>', 'only this funnel (conversions, funnel)')
-    .addOption(new Option('--customer <id>', 'customer id (atribu:journey)').hideHelp())
+    .option('--customer <id>', 'customer id (atribu:journey)')
+    .option('--param <name=value>', "a provider-specific parameter (see `mbuzz datasets`); repeatable", collect)
     .option('-f, --format <format>', 'ndjson | csv | parquet (default: from -o, else ndjson)')
     .option('-o, --output <path>', 'write here, atomically (default: stdout); .gz compresses text formats')
     .option('--fields <list>', 'only these columns, in this order (comma-separated)')

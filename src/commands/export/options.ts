@@ -15,6 +15,7 @@ export interface ExportFlags {
   channels?: string[];
   funnel?: string;
   customer?: string;
+  params?: Record<string, string[]>;
   format?: Format;
   output?: string;
   fields?: string[];
@@ -39,6 +40,7 @@ export interface RawExportFlags {
   channel?: string[];
   funnel?: string;
   customer?: string;
+  param?: string[];
   format?: string;
   output?: string;
   fields?: string;
@@ -73,6 +75,7 @@ export function parseExportFlags(dataset: string, raw: RawExportFlags, progressG
   if (raw.channel !== undefined) flags.channels = list(raw.channel);
   if (raw.funnel !== undefined) flags.funnel = nonEmpty('--funnel', raw.funnel);
   if (raw.customer !== undefined) flags.customer = nonEmpty('--customer', raw.customer);
+  if (raw.param !== undefined) flags.params = params(raw.param);
   if (raw.format !== undefined) flags.format = format(raw.format);
   if (raw.output !== undefined) flags.output = nonEmpty('--output', raw.output);
   if (raw.fields !== undefined) {
@@ -129,6 +132,17 @@ export function int(flag: string, value: string, min: number, max: number): numb
 function nonEmpty(flag: string, value: string): string {
   if (value.trim() === '') throw new UsageError(`${flag} must not be empty`);
   return value;
+}
+
+/** `--param name=value`, repeatable; a name given twice collects its values. */
+function params(values: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    if (eq < 1) throw new UsageError(`--param ${JSON.stringify(v)} must be name=value`);
+    (out[v.slice(0, eq).trim()] ??= []).push(v.slice(eq + 1));
+  }
+  return out;
 }
 
 /** Repeatable flags that also accept comma lists: `--channel a --channel b,c`. */

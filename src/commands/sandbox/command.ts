@@ -21,6 +21,7 @@ export function registerSandbox(program: Command, env: Env, result: CommandResul
     .option('--fault-rate <p>', `probability of a fault per request, spread over ${FAULT_KINDS.join(', ')} (default 0)`)
     .option('--faults <spec>', 'per-kind fault probabilities, e.g. 500=0.02,reset=0.01')
     .option('--fault-seed <n>', 'seed the fault draws so a run repeats')
+    .option('--rate-limits <mode>', "providers' own rate limits: real or off (default real)")
     .option('--verbose', 'one line per request on stderr')
     .action(async (flags: RawSandboxFlags) => {
       result.code = await runSandbox(parseSandboxFlags(flags), env);

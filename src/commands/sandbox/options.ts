@@ -17,6 +17,7 @@ export interface RawSandboxFlags {
   faultRate?: string;
   faults?: string;
   faultSeed?: string;
+  rateLimits?: string;
   verbose?: boolean;
 }
 
@@ -69,6 +70,8 @@ export function parseSandboxFlags(raw: RawSandboxFlags): SandboxCommandOptions {
   if (!(TIE_ORDERS as readonly string[]).includes(tieOrder)) {
     throw new UsageError(`--tie-order must be one of ${TIE_ORDERS.join(', ')}, got "${tieOrder}"`);
   }
+  const rateLimits = raw.rateLimits ?? 'real';
+  if (rateLimits !== 'real' && rateLimits !== 'off') throw new UsageError(`--rate-limits must be real or off, got "${rateLimits}"`);
   const faultRate = raw.faultRate === undefined ? 0 : decimal('--fault-rate', raw.faultRate, 0, 1, 'a probability between 0 and 1');
   let faults: FaultRates = {};
   try {
@@ -89,6 +92,7 @@ export function parseSandboxFlags(raw: RawSandboxFlags): SandboxCommandOptions {
     faultRate,
     faults,
     faultSeed: raw.faultSeed === undefined ? undefined : integer('--fault-seed', raw.faultSeed, 0, 0xffffffff),
+    rateLimits,
     verbose: raw.verbose === true,
   };
 }
