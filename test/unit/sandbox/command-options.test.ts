@@ -6,7 +6,7 @@ describe('mbuzz sandbox flags', () => {
   it('fills the defaults when nothing is given', () => {
     expect(parseSandboxFlags({})).toEqual({
       port: DEFAULT_PORT, host: '127.0.0.1', seed: 1, scale: 1, now: undefined, dataStart: '2025-01-01', tieOrder: 'per-query',
-      latencyMs: 0, faultRate: 0, faults: {}, faultSeed: undefined, verbose: false,
+      latencyMs: 0, faultRate: 0, faults: {}, faultSeed: undefined, rateLimits: 'real', verbose: false,
     });
     expect(DEFAULT_PORT).toBe(8787);
   });
