@@ -86,7 +86,7 @@ async function* readPart(fetch: PageFetcher, opts: PlanOptions, part: { from: st
   const reuseProbe = rects.length === 1 && rects[0] === whole ? probe : undefined;
   yield* orderedMerge(
     rects.map((r) => counted(r, reuseProbe)),
-    { lookahead: Math.max(2, opts.concurrency * 2), maxBufferedItems: opts.maxBufferedRows },
+    { lookahead: opts.concurrency + 1, maxBufferedItems: opts.maxBufferedRows },
   );
   if (leafTotal !== total && !part.open) {
     const what = opts.partitionByChannel ? 'the parts (by day and channel)' : 'the days';
