@@ -1,4 +1,5 @@
 import { UsageError } from '../cli/errors.js';
+import { isLoopbackHost } from '../http/transport.js';
 import { addDays } from '../dates.js';
 import type { ExportFlags } from '../commands/export/options.js';
 import { FORMATS } from '../commands/export/options.js';
@@ -166,10 +167,7 @@ export function formatFromPath(path: string): { format?: Format; gzip: boolean }
   return { format, gzip };
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
+export { isLoopbackHost };
 
 function checkBaseUrl(raw: string, insecureHttp: boolean): void {
   let url: URL;

@@ -33,7 +33,24 @@ export interface JsonResponse {
   status: number;
   headers: Record<string, string>;
   json: unknown;
+  /** The body as received (decoded), for callers that keep rows' original text. */
+  text: string;
 }
+
+/** A JSONL or other text body (Mixpanel's raw export), with the same retries and errors as json(). */
+export interface TextRequest extends Omit<JsonRequest, 'validate' | 'countRows'> {
+  /** Rejects a 2xx body that looks cut or wrong; the request is tried again. */
+  validate?: (text: string) => string | undefined;
+  countRows?: (text: string) => number;
+}
+
+export interface TextResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+type ExchangeRequest = Omit<JsonRequest, 'validate' | 'countRows'>;
 
 export interface ClientStats {
   requests: number;
@@ -52,17 +69,41 @@ export class HttpClient {
   readonly stats: ClientStats = { requests: 0, retries: 0, bytes: 0 };
   private readonly policy: BackoffPolicy;
   private readonly limiter: Limiter;
+  private readonly secrets: string[];
 
   constructor(private readonly opts: ClientOptions) {
     this.policy = { ...DEFAULT_BACKOFF, ...opts.backoff };
     this.limiter = new Limiter(opts.maxInFlight ?? 4);
+    this.secrets = [...opts.secrets];
   }
 
   mask(text: string): string {
-    return redact(text, this.opts.secrets);
+    return redact(text, this.secrets);
+  }
+
+  /** Mask a value obtained at runtime too (a login's bearer token), from here on. */
+  addSecret(value: string): void {
+    if (value !== '' && !this.secrets.includes(value)) this.secrets.push(value);
   }
 
   async json(req: JsonRequest): Promise<JsonResponse> {
+    return this.exchange(req, (res) => this.readJson(req, res), (out) => req.countRows?.(out.json));
+  }
+
+  async text(req: TextRequest): Promise<TextResponse> {
+    return this.exchange(
+      req,
+      (res) => {
+        const problem = req.validate?.(res.body);
+        if (problem) throw new Retryable(`unexpected response: ${problem}`);
+        return { status: res.status, headers: res.headers, text: res.body };
+      },
+      (out) => req.countRows?.(out.text),
+    );
+  }
+
+  /** The retry loop: `accept` reads a 2xx response (throwing Retryable to ask again). */
+  private async exchange<T>(req: ExchangeRequest, accept: (res: HttpResponse) => T, count: (out: T) => number | undefined): Promise<T> {
     let last = '';
     for (let attempt = 0; ; attempt++) {
       if (this.opts.signal.aborted) throw new InterruptedError();
@@ -70,8 +111,9 @@ export class HttpClient {
       try {
         const res = await this.limiter.run(() => this.send(req));
         const ms = Date.now() - started;
-        const out = this.interpret(req, res);
-        this.log(`${req.method} ${this.mask(req.url)} ${res.status} ${ms}ms ${req.countRows ? `${req.countRows(out.json)} rows` : ''}${attempt ? ` (retry ${attempt})` : ''}`);
+        const out = this.interpret(req, res, accept);
+        const rows = count(out);
+        this.log(`${req.method} ${this.mask(req.url)} ${res.status} ${ms}ms ${rows !== undefined ? `${rows} rows` : ''}${attempt ? ` (retry ${attempt})` : ''}`);
         return out;
       } catch (err) {
         if (this.opts.signal.aborted) throw new InterruptedError();
@@ -92,7 +134,7 @@ export class HttpClient {
     }
   }
 
-  private async send(req: JsonRequest): Promise<HttpResponse> {
+  private async send(req: ExchangeRequest): Promise<HttpResponse> {
     this.stats.requests++;
     try {
       const res = await this.opts.fetch({
@@ -113,20 +155,23 @@ export class HttpClient {
     }
   }
 
-  private interpret(req: JsonRequest, res: HttpResponse): JsonResponse {
+  private readJson(req: JsonRequest, res: HttpResponse): JsonResponse {
     const { status } = res;
-    if (status >= 200 && status < 300) {
-      let json: unknown;
-      try {
-        json = JSON.parse(res.body);
-      } catch {
-        const type = res.headers['content-type'] ?? 'no content type';
-        throw new Retryable(`invalid JSON in a ${status} response (${type}, ${res.body.length} bytes)`);
-      }
-      const problem = req.validate?.(json);
-      if (problem) throw new Retryable(`unexpected response: ${problem}`);
-      return { status, headers: res.headers, json };
+    let json: unknown;
+    try {
+      json = JSON.parse(res.body);
+    } catch {
+      const type = res.headers['content-type'] ?? 'no content type';
+      throw new Retryable(`invalid JSON in a ${status} response (${type}, ${res.body.length} bytes)`);
     }
+    const problem = req.validate?.(json);
+    if (problem) throw new Retryable(`unexpected response: ${problem}`);
+    return { status, headers: res.headers, json, text: res.body };
+  }
+
+  private interpret<T>(req: ExchangeRequest, res: HttpResponse, accept: (res: HttpResponse) => T): T {
+    const { status } = res;
+    if (status >= 200 && status < 300) return accept(res);
     const described = req.describeError?.(res) ?? {};
     const message = described.message ?? errorMessage(res.body);
     const quoted = message ? `: ${JSON.stringify(message)}` : '';

@@ -1,24 +1,25 @@
 import { IntegrityError } from '../../cli/errors.js';
 import type { Row } from '../../schema/types.js';
-import { addDays } from '../../dates.js';
+import { addDays, daysBetween } from '../../dates.js';
 import { orderedMerge } from '../../paginate/ordered-merge.js';
 import type { ExportObserver } from '../types.js';
 import type { MbuzzPage, MbuzzQuery } from './api.js';
 import { CHANNELS } from './channels.js';
-import { channelShares, planRects, replanRect, type Rect } from './rectangles.js';
+import { packChannels, planDays, sliceDays, type Rect } from './rectangles.js';
 import { checkSinglePage, readQuery, windowLabel, type PageFetcher } from './window.js';
 
 // Reads a date range exactly once. The whole range is asked for first: when it fits one page that
-// single query is the export. Otherwise rectangles of days (x channel groups) are planned from its
-// total and channel mix, fetched concurrently and written in plan order; one that overflows a page
-// is halved, and a single day (and channel) still over a page has its page edges repaired. The
-// leaves' totals must add up to the range's: days, and channels where they partition, are exact.
+// single query is the export. Otherwise it is cut into runs of days expected to fit a page, read
+// concurrently and written in order. A run that overflows is sliced; a day that overflows is split
+// by channel (exact counts first, then channel groups that fill a page), and whatever is still
+// over a page (one channel on one day, or a funnel day) has its page edges repaired. The leaves'
+// totals must add up to the range's, since days and channels are exact partitions.
 
 export interface PlanOptions {
   dataset: MbuzzQuery['dataset'];
   from: string;
   to: string;
-  /** UTC today: a range reaching it is split so the still-changing day is read on its own. */
+  /** UTC today: a range reaching it is split so the still-changing days are read on their own. */
   today: string;
   /** The user's channel filter; undefined = all. */
   channels?: readonly string[];
@@ -30,68 +31,116 @@ export interface PlanOptions {
   maxBufferedRows: number;
 }
 
-/** Rows at the end of a first page whose place may differ between queries (ties): not sampled. */
-const SAMPLE_TAIL = 50;
-
 export async function* readRangeExactly(fetch: PageFetcher, opts: PlanOptions, observer: ExportObserver): AsyncGenerator<Row[]> {
   const parts: { from: string; to: string; open: boolean }[] = [];
   if (opts.from < opts.today) parts.push({ from: opts.from, to: opts.to < opts.today ? opts.to : addDays(opts.today, -1), open: false });
   if (opts.to >= opts.today) parts.push({ from: opts.from > opts.today ? opts.from : opts.today, to: opts.to, open: true });
   for (const part of parts) {
     if (part.open) observer.note(`${part.from === part.to ? part.from : `${part.from}..${part.to}`} is today or later (UTC): its rows may still change`);
-    yield* readPart(fetch, opts, part, observer);
+    yield* new PartReader(fetch, opts, observer, part).read();
   }
 }
 
-async function* readPart(fetch: PageFetcher, opts: PlanOptions, part: { from: string; to: string; open: boolean }, observer: ExportObserver): AsyncGenerator<Row[]> {
-  const base = { dataset: opts.dataset, funnel: opts.funnel };
-  const probe = await fetch({ ...base, from: part.from, to: part.to, channels: opts.channels, page: 1, perPage: opts.perPage });
-  const total = probe.meta.total_count;
-  const whole: Rect = { from: part.from, to: part.to };
-  const channels = opts.channels ?? CHANNELS;
-  const sample = probe.rows.slice(0, Math.max(0, probe.rows.length - SAMPLE_TAIL)).map((r) => String(r.channel));
-  const share = channelShares(channels, sample);
-  const rects =
-    total <= opts.perPage
-      ? [whole]
-      : planRects({ from: part.from, to: part.to, total, perPage: opts.perPage, channels, sample, partitionByChannel: opts.partitionByChannel });
-  observer.plan(rects.length);
-  let leafTotal = 0;
+class PartReader {
+  private leafTotal = 0;
+  private avgPerDay = 0;
+  private readonly channels: readonly string[];
 
-  const readRect = async function* (rect: Rect, known?: MbuzzPage): AsyncGenerator<Row[]> {
-    const q = { ...base, from: rect.from, to: rect.to, channels: rect.channels ?? opts.channels };
-    const label = windowLabel(opts.dataset, rect.from, rect.to, rect.channels);
-    const first = known ?? (await fetch({ ...q, page: 1, perPage: opts.perPage }));
+  constructor(
+    private readonly fetch: PageFetcher,
+    private readonly opts: PlanOptions,
+    private readonly observer: ExportObserver,
+    private readonly part: { from: string; to: string; open: boolean },
+  ) {
+    this.channels = opts.channels ?? CHANNELS;
+  }
+
+  async *read(): AsyncGenerator<Row[]> {
+    const { part, opts } = this;
+    const whole: Rect = { from: part.from, to: part.to };
+    const probe = await this.page(whole);
+    const total = probe.meta.total_count;
+    this.avgPerDay = total / daysBetween(part.from, part.to);
+    const runs = total <= opts.perPage ? [whole] : planDays(part.from, part.to, total, opts.perPage);
+    this.observer.plan(runs.length);
+    const known = runs.length === 1 ? probe : undefined;
+    yield* orderedMerge(
+      runs.map((r) => () => this.counted(r, known)),
+      { lookahead: opts.concurrency + 1, maxBufferedItems: opts.maxBufferedRows },
+    );
+    if (this.leafTotal !== total && !part.open) {
+      throw new IntegrityError(
+        `${windowLabel(opts.dataset, part.from, part.to)}: its parts hold ${this.leafTotal} rows but the API counts ${total} for the range (rows outside the known channels, or data changed during the export)`,
+      );
+    }
+  }
+
+  private async *counted(rect: Rect, known?: MbuzzPage): AsyncGenerator<Row[]> {
+    let n = 0;
+    for await (const batch of this.readRect(rect, known)) {
+      n += batch.length;
+      yield batch;
+    }
+    this.observer.windowDone(windowLabel(this.opts.dataset, rect.from, rect.to), n);
+  }
+
+  private page(rect: Rect, perPage = this.opts.perPage): Promise<MbuzzPage> {
+    const { opts } = this;
+    return this.fetch({ dataset: opts.dataset, from: rect.from, to: rect.to, channels: rect.channels ?? opts.channels, funnel: opts.funnel, page: 1, perPage });
+  }
+
+  private async *readRect(rect: Rect, known?: MbuzzPage): AsyncGenerator<Row[]> {
+    const { opts } = this;
+    // A single day expected to overflow goes straight to channel counts: its first page would be wasted.
+    const splitByChannel = opts.partitionByChannel && !rect.channels && this.channels.length > 1 && rect.from === rect.to;
+    if (!known && splitByChannel && this.expectedRows(rect) > opts.perPage) {
+      yield* this.readByChannel(rect);
+      return;
+    }
+    const first = known ?? (await this.page(rect));
     const t = first.meta.total_count;
     if (t > opts.perPage) {
-      const parts = replanRect(rect, t, channels, share, opts.perPage, opts.partitionByChannel);
-      if (parts) {
-        for (const p of parts) yield* readRect(p);
+      const slices = sliceDays(rect, t, opts.perPage);
+      if (slices) {
+        for (const s of slices) yield* this.readRect(s);
+        return;
+      }
+      if (splitByChannel) {
+        yield* this.readByChannel(rect);
         return;
       }
     }
-    leafTotal += t;
-    yield* t <= opts.perPage ? [checkSinglePage(first, label, opts.perPage)] : readQuery(fetch, q, first, opts.perPage, label);
-  };
+    yield* this.leaf(rect, first);
+  }
 
-  const counted = (rect: Rect, known?: MbuzzPage) =>
-    async function* (): AsyncGenerator<Row[]> {
-      let n = 0;
-      for await (const batch of readRect(rect, known)) {
-        n += batch.length;
-        yield batch;
+  /** Exact per-channel counts (one-row pages, in parallel), then full pages of packed groups. */
+  private async *readByChannel(day: Rect): AsyncGenerator<Row[]> {
+    const counts = await Promise.all(this.channels.map(async (channel) => ({ channel, count: (await this.page({ ...day, channels: [channel] }, 1)).meta.total_count })));
+    const { groups, big } = packChannels(counts, this.opts.perPage);
+    for (const g of groups) {
+      const rect = { ...day, channels: g.channels };
+      const first = await this.page(rect);
+      if (first.meta.total_count !== g.count) {
+        throw new IntegrityError(`${windowLabel(this.opts.dataset, day.from, day.to, g.channels)}: counted ${g.count} rows, then the API served ${first.meta.total_count} (data changed during the export)`);
       }
-      observer.windowDone(windowLabel(opts.dataset, rect.from, rect.to, rect.channels), n);
-    };
-  const reuseProbe = rects.length === 1 && rects[0] === whole ? probe : undefined;
-  yield* orderedMerge(
-    rects.map((r) => counted(r, reuseProbe)),
-    { lookahead: opts.concurrency + 1, maxBufferedItems: opts.maxBufferedRows },
-  );
-  if (leafTotal !== total && !part.open) {
-    const what = opts.partitionByChannel ? 'the parts (by day and channel)' : 'the days';
-    throw new IntegrityError(
-      `${windowLabel(opts.dataset, part.from, part.to)}: ${what} hold ${leafTotal} rows but the API counts ${total} for the range (rows outside the known channels, or data changed during the export)`,
-    );
+      yield* this.leaf(rect, first);
+    }
+    for (const b of big) {
+      const rect = { ...day, channels: [b.channel] };
+      yield* this.leaf(rect, await this.page(rect));
+    }
+  }
+
+  private leaf(rect: Rect, first: MbuzzPage): AsyncIterable<Row[]> | Row[][] {
+    const { opts } = this;
+    this.leafTotal += first.meta.total_count;
+    const label = windowLabel(opts.dataset, rect.from, rect.to, rect.channels);
+    const q = { dataset: opts.dataset, from: rect.from, to: rect.to, channels: rect.channels ?? opts.channels, funnel: opts.funnel };
+    return first.meta.total_count <= opts.perPage ? [checkSinglePage(first, label, opts.perPage)] : readQuery(this.fetch, q, first, opts.perPage, label);
+  }
+
+  /** What planDays assumed for the rect: the range's average per day times its days. */
+  private expectedRows(rect: Rect): number {
+    return this.avgPerDay * daysBetween(rect.from, rect.to);
   }
 }

@@ -1,12 +1,12 @@
 import { addDays, daysBetween } from '../../dates.js';
 
-// Planning windows from totals, before any row is read: which (days x channels) rectangles to ask
-// for so each fits one page and the number of requests stays near rows / page size. Pure, so a
-// plan can be unit-tested and recomputed identically on resume.
+// What to ask for so each query fits one page, decided from totals before rows are read. Pure,
+// so a plan can be unit-tested and recomputed identically on resume.
 //
-// Days always partition a range exactly. Channels partition it too where every row has exactly
-// one channel (conversions, spend); then a block of days can be covered by a few channel groups
-// whose expected counts fill a page, estimated from the channel mix of a sample of rows.
+// Days always partition a range exactly: a range is first cut into runs of days expected to fill
+// a page. A day too big for one page is split by channel where channel partitions the rows
+// (conversions, spend): each channel's exact count is asked for (a one-row page), and channels are
+// packed into groups that fill a page, so the day costs about rows/1000 page requests.
 
 export interface Rect {
   from: string;
@@ -15,164 +15,54 @@ export interface Rect {
   channels?: readonly string[];
 }
 
-export interface PlanInput {
-  from: string;
-  to: string;
-  /** total_count of the whole range. */
-  total: number;
-  perPage: number;
-  /** Channels the export covers, in canonical order (the user's filter, or all 12). */
-  channels: readonly string[];
-  /** Channel of each row in a sample of the range, for the mix; empty when unknown. */
-  sample: readonly string[];
-  /** Whether channel is an exact partition of the rows. */
-  partitionByChannel: boolean;
-}
-
-/** Share of a page a planned window aims at: room for day-to-day and sampling error. */
+/** Share of a page a run of days aims at: room for day-to-day variation. */
 export const FILL = 0.85;
-/** Longest block of days covered by one set of channel groups: keeps rows roughly in date order. */
-export const MAX_BLOCK_DAYS = 7;
 
-export function planRects(input: PlanInput): Rect[] {
-  const byDays = planByDays(input);
-  if (!input.partitionByChannel || input.channels.length < 2) return byDays;
-  const byChannels = planByChannelGroups(input);
-  return expectedRequests(byChannels, input) < expectedRequests(byDays, input) ? byChannels : byDays;
-}
-
-/** A rectangle expected to overflow a page is halved until it fits: about two requests a part. */
-function expectedRequests(rects: readonly Rect[], input: PlanInput): number {
-  const avg = input.total / daysBetween(input.from, input.to);
-  const share = channelShares(input.channels, input.sample);
-  const cap = FILL * input.perPage;
-  let n = 0;
-  for (const r of rects) {
-    const part = r.channels ? r.channels.reduce((s, c) => s + (share.get(c) ?? 0), 0) : 1;
-    const rows = avg * daysBetween(r.from, r.to) * part;
-    n += rows <= input.perPage ? 1 : 2 * Math.ceil(rows / cap);
-  }
-  return n;
-}
-
-/** Runs of whole days expected to fit one page (a day bigger than a page is its own run). */
-function planByDays(input: PlanInput): Rect[] {
-  const days = daysBetween(input.from, input.to);
-  const avg = input.total / days;
-  const perRun = Math.max(1, Math.floor((FILL * input.perPage) / Math.max(avg, 1e-9)));
+/** Runs of whole days expected to fit one page, from the range's total (a big day is alone). */
+export function planDays(from: string, to: string, total: number, perPage: number): Rect[] {
+  const days = daysBetween(from, to);
+  const avg = total / days;
+  const perRun = Math.max(1, Math.floor((FILL * perPage) / Math.max(avg, 1e-9)));
   const out: Rect[] = [];
-  for (let d = 0; d < days; d += perRun) out.push({ from: addDays(input.from, d), to: addDays(input.from, Math.min(days, d + perRun) - 1) });
+  for (let d = 0; d < days; d += perRun) out.push({ from: addDays(from, d), to: addDays(from, Math.min(days, d + perRun) - 1) });
   return out;
 }
 
-function planByChannelGroups(input: PlanInput): Rect[] {
-  const days = daysBetween(input.from, input.to);
-  const avg = input.total / days;
-  const cap = FILL * input.perPage;
-  const blockDays = Math.max(1, Math.min(MAX_BLOCK_DAYS, days, Math.round((6 * cap) / Math.max(avg, 1e-9))));
-  const share = channelShares(input.channels, input.sample);
-  const out: Rect[] = [];
-  for (let d = 0; d < days; d += blockDays) {
-    const from = addDays(input.from, d);
-    const len = Math.min(blockDays, days - d);
-    out.push(...coverBlock(from, len, avg * len, input.channels, share, cap));
-  }
-  return out;
-}
-
-/** Channel groups for one block, plus day slices for channels too big to share a page. */
-function coverBlock(from: string, len: number, expected: number, channels: readonly string[], share: Map<string, number>, cap: number): Rect[] {
-  const to = addDays(from, len - 1);
-  if (expected <= cap) return [{ from, to }];
-  const small: { channel: string; weight: number }[] = [];
-  const slices: Rect[] = [];
-  for (const channel of channels) {
-    const weight = (share.get(channel) ?? 0) * expected;
-    const pieces = Math.min(len, Math.ceil(weight / cap));
-    if (pieces <= 1) {
-      small.push({ channel, weight });
-      continue;
-    }
-    for (let i = 0; i < pieces; i++) {
-      const a = Math.floor((i * len) / pieces);
-      const b = Math.floor(((i + 1) * len) / pieces);
-      slices.push({ from: addDays(from, a), to: addDays(from, b - 1), channels: [channel] });
-    }
-  }
-  // first-fit decreasing; then each group in canonical channel order, groups by first channel
-  const bins: { channels: string[]; weight: number }[] = [];
-  for (const item of [...small].sort((x, y) => y.weight - x.weight || channels.indexOf(x.channel) - channels.indexOf(y.channel))) {
-    const bin = bins.find((b) => b.weight + item.weight <= cap);
-    if (bin) {
-      bin.channels.push(item.channel);
-      bin.weight += item.weight;
-    } else bins.push({ channels: [item.channel], weight: item.weight });
-  }
-  const order = (c: string) => channels.indexOf(c);
-  const groups: Rect[] = bins.map((b) => ({ from, to, channels: b.channels.sort((x, y) => order(x) - order(y)) }));
-  groups.sort((x, y) => order(x.channels![0]!) - order(y.channels![0]!));
-  return [...groups, ...slices];
-}
-
-/** Share of each channel in the sample, smoothed so an unseen channel still gets a little. */
-export function channelShares(channels: readonly string[], sample: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>(channels.map((c) => [c, 0.5]));
-  for (const c of sample) if (counts.has(c)) counts.set(c, counts.get(c)! + 1);
-  const sum = [...counts.values()].reduce((a, b) => a + b, 0);
-  return new Map([...counts].map(([c, n]) => [c, n / sum]));
-}
-
-/**
- * Parts for a rectangle that turned out to hold `total` rows, more than a page: its channels
- * re-packed into groups using the real total, or its days sliced; undefined when it is a single
- * channel-day (then only the page-edge repair is left). Halving is the fallback when re-packing
- * cannot make smaller parts.
- */
-export function replanRect(rect: Rect, total: number, allChannels: readonly string[], share: Map<string, number>, perPage: number, partitionByChannel: boolean): Rect[] | undefined {
-  const channels = rect.channels ?? (partitionByChannel ? allChannels : undefined);
-  const days = daysBetween(rect.from, rect.to);
-  const cap = FILL * perPage;
-  if (channels && channels.length > 1) {
-    const inside = channels.reduce((s, c) => s + (share.get(c) ?? 0), 0);
-    const local = new Map(channels.map((c) => [c, (share.get(c) ?? 0) / inside]));
-    const parts = coverBlock(rect.from, days, total, channels, local, cap);
-    if (parts.length > 1 && parts.every((p) => p.channels)) return parts;
-  } else if (days > 1) {
-    const pieces = Math.min(days, Math.ceil(total / cap));
-    const out: Rect[] = [];
-    for (let i = 0; i < pieces; i++) {
-      const a = Math.floor((i * days) / pieces);
-      const b = Math.floor(((i + 1) * days) / pieces);
-      out.push({ ...rect, from: addDays(rect.from, a), to: addDays(rect.from, b - 1) });
-    }
-    return out;
-  }
-  const halves = splitRect(channels && !rect.channels ? { ...rect, channels } : rect, share);
-  return halves ? [...halves] : undefined;
-}
-
-/** Halves a rectangle that turned out bigger than a page: channels by weight first, then days. */
-export function splitRect(rect: Rect, share: Map<string, number>): [Rect, Rect] | undefined {
-  const channels = rect.channels;
-  if (channels && channels.length > 1) {
-    const total = channels.reduce((s, c) => s + (share.get(c) ?? 0), 0);
-    let acc = 0;
-    let cut = 1;
-    for (let i = 0; i < channels.length - 1; i++) {
-      acc += share.get(channels[i]!) ?? 0;
-      cut = i + 1;
-      if (acc >= total / 2) break;
-    }
-    return [
-      { ...rect, channels: channels.slice(0, cut) },
-      { ...rect, channels: channels.slice(cut) },
-    ];
-  }
+/** Cuts a run of days holding `total` rows into runs expected to fit a page (at least two). */
+export function sliceDays(rect: Rect, total: number, perPage: number): Rect[] | undefined {
   const days = daysBetween(rect.from, rect.to);
   if (days < 2) return undefined;
-  const mid = addDays(rect.from, Math.floor(days / 2) - 1);
-  return [
-    { ...rect, to: mid },
-    { ...rect, from: addDays(mid, 1) },
-  ];
+  const pieces = Math.min(days, Math.max(2, Math.ceil(total / (FILL * perPage))));
+  const out: Rect[] = [];
+  for (let i = 0; i < pieces; i++) {
+    const a = Math.floor((i * days) / pieces);
+    const b = Math.floor(((i + 1) * days) / pieces);
+    out.push({ ...rect, from: addDays(rect.from, a), to: addDays(rect.from, b - 1) });
+  }
+  return out;
+}
+
+export interface ChannelPlan {
+  /** Channel groups whose exact counts fit one page together, in canonical order of their first channel. */
+  groups: { channels: string[]; count: number }[];
+  /** Channels holding more than a page on their own, in canonical order. */
+  big: { channel: string; count: number }[];
+}
+
+/** First-fit decreasing over exact per-channel counts; empty channels need no request at all. */
+export function packChannels(counts: readonly { channel: string; count: number }[], perPage: number): ChannelPlan {
+  const order = new Map(counts.map((c, i) => [c.channel, i]));
+  const big = counts.filter((c) => c.count > perPage);
+  const bins: { channels: string[]; count: number }[] = [];
+  const small = counts.filter((c) => c.count > 0 && c.count <= perPage).sort((a, b) => b.count - a.count || order.get(a.channel)! - order.get(b.channel)!);
+  for (const item of small) {
+    const bin = bins.find((b) => b.count + item.count <= perPage);
+    if (bin) {
+      bin.channels.push(item.channel);
+      bin.count += item.count;
+    } else bins.push({ channels: [item.channel], count: item.count });
+  }
+  for (const b of bins) b.channels.sort((x, y) => order.get(x)! - order.get(y)!);
+  bins.sort((x, y) => order.get(x.channels[0]!)! - order.get(y.channels[0]!)!);
+  return { groups: bins, big };
 }
