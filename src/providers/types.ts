@@ -46,6 +46,8 @@ export interface DatasetDef {
   params?: readonly ParamSpec[];
   /** Extra help for `mbuzz datasets` (e.g. how --from/--to map onto the provider's units). */
   notes?: string;
+  /** Honours ExportContext.resume (skips finished windows); others restart from the beginning. */
+  resumable?: boolean;
   /** Pull every row for the options, in deterministic order, as batches. */
   run(ctx: ExportContext): AsyncIterable<Row[]>;
 }
@@ -84,15 +86,35 @@ export interface ExportOptions {
   warnings: string[];
 }
 
-/** What a dataset reports while it runs; progress and the summary observe it. */
+/** Where a top-level window stands, for checkpoints and manifests. */
+export interface WindowInfo {
+  /** Position in the export's window order (0-based), across the whole run. */
+  index: number;
+  from: string;
+  to: string;
+  /** Rows the API held for it (its total_count). */
+  received: number;
+  /** Also still changing (today or later). */
+  open?: boolean;
+}
+
+/** What a dataset reports while it runs; progress, checkpoints and the manifest observe it. */
 export interface ExportObserver {
   plan(windows: number): void;
-  windowDone(label: string, rows: number): void;
+  /** `rows`: rows the window put out (after client-side filters). */
+  windowDone(label: string, rows: number, info?: WindowInfo): void;
   note(message: string): void;
+}
+
+/** Continue after a checkpoint: the first windows are already in the output. */
+export interface ResumePoint {
+  /** API totals of the windows already written, in window order; they are skipped. */
+  skipped: readonly number[];
 }
 
 export interface ExportContext {
   options: ExportOptions;
+  resume?: ResumePoint;
   client: HttpClient;
   observer: ExportObserver;
   signal: AbortSignal;

@@ -16,6 +16,11 @@ export interface TempFile {
 export interface FileSinkOptions {
   /** Compress to gzip (text formats; `.gz` outputs). */
   gzip?: boolean;
+  /**
+   * A fixed temp path (checkpointed runs: a later --resume must find it), optionally reopened
+   * and cut back to `resumeBytes`, the length a checkpoint vouched for.
+   */
+  temp?: { path: string; resumeBytes?: number };
   /** Opens the temp file; defaults to fs. Exposed so tests can inject write failures. */
   openTemp?: (path: string) => Promise<TempFile>;
 }
@@ -30,25 +35,48 @@ export interface FileSinkOptions {
  * are UsageErrors raised here, before a request goes out. Errors while writing (ENOSPC,
  * EIO) are one-line Errors naming the target, raised by the next write or by commit.
  */
-export async function openFileSink(path: string, options: FileSinkOptions = {}): Promise<Output> {
+/** An atomic output file whose progress a checkpoint can vouch for. */
+export interface FileOutput extends Output {
+  /** Bytes in the temp file once every write so far has landed (and been fsynced, with sync). */
+  settle(options?: { sync?: boolean }): Promise<number>;
+  /** Close, keeping the temp file for a later --resume; nothing appears at the target. */
+  keep(): Promise<void>;
+  readonly tempPath: string;
+}
+
+export async function openFileSink(path: string, options: FileSinkOptions = {}): Promise<FileOutput> {
   const target = resolve(path);
   const dir = dirname(target);
   await checkWritableDirectory(path, target, dir);
 
-  const tempPath = join(dir, `.${basename(target)}.mbuzz-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const tempPath = options.temp?.path ?? join(dir, `.${basename(target)}.mbuzz-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let file: TempFile;
   try {
-    file = await (options.openTemp ?? openNodeTemp)(tempPath);
+    file = await (options.openTemp ?? (options.temp ? (p: string) => openFixedTemp(p, options.temp?.resumeBytes) : openNodeTemp))(tempPath);
   } catch (err) {
     throw new UsageError(`cannot write ${path}: ${reasonOf(err)}`, { cause: err });
   }
 
-  const raw = new TempFileSink(file, target);
+  const raw = new TempFileSink(file, target, options.temp?.resumeBytes ?? 0);
   const gz: GzipSink | undefined = options.gzip ? gzipSink(raw) : undefined;
   let state: 'open' | 'committed' | 'aborted' = 'open';
 
   return {
     sink: gz ? gz.sink : raw,
+    tempPath,
+    async settle(o = {}) {
+      await raw.drained();
+      if (o.sync) await file.sync().catch((err: unknown) => Promise.reject(writeError(target, err)));
+      return raw.bytes;
+    },
+    async keep() {
+      if (state !== 'open') return;
+      state = 'aborted';
+      gz?.destroy();
+      await raw.drained().catch(() => undefined);
+      await file.sync().catch(() => undefined);
+      await file.close().catch(() => undefined);
+    },
     async commit() {
       if (state !== 'open') throw new Error(`output ${path} was already ${state}`);
       if (gz) await gz.finish();
@@ -86,6 +114,8 @@ class TempFileSink implements Sink {
   constructor(
     private readonly file: TempFile,
     private readonly target: string,
+    /** Bytes on disk once the writes so far have landed. */
+    public bytes: number,
   ) {}
 
   async write(chunk: Uint8Array | string): Promise<void> {
@@ -108,6 +138,7 @@ class TempFileSink implements Sink {
       const n = await this.file.write(offset === 0 ? bytes : bytes.subarray(offset));
       if (n <= 0) throw new Error('wrote 0 bytes');
       offset += n;
+      this.bytes += n;
     }
   }
 }
@@ -117,6 +148,22 @@ async function openNodeTemp(path: string): Promise<TempFile> {
   const handle = await fsp.open(path, 'wx', 0o666);
   return {
     write: async (bytes) => (await handle.write(bytes)).bytesWritten,
+    sync: () => handle.sync(),
+    close: () => handle.close(),
+  };
+}
+
+/** A temp file at a known name: created afresh, or reopened and cut back for a resume. */
+async function openFixedTemp(path: string, resumeBytes: number | undefined): Promise<TempFile> {
+  const handle = resumeBytes === undefined ? await fsp.open(path, 'w', 0o666) : await fsp.open(path, 'r+');
+  if (resumeBytes !== undefined) await handle.truncate(resumeBytes);
+  let position = resumeBytes ?? 0;
+  return {
+    write: async (bytes) => {
+      const { bytesWritten } = await handle.write(bytes, 0, bytes.length, position);
+      position += bytesWritten;
+      return bytesWritten;
+    },
     sync: () => handle.sync(),
     close: () => handle.close(),
   };

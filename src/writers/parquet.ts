@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { ParquetWriter } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
@@ -62,30 +63,92 @@ export function parquetSchema(columns: readonly Column[]): SchemaElement[] {
  * pulled. The footer goes last; an empty input still gets a footer with the schema and 0
  * rows, which every reader accepts as an empty table.
  */
-export const writeParquet: RowWriter = async (rows: AsyncIterable<Row>, sink: Sink, options: WriterOptions) => {
-  const { columns } = options;
-  if (columns.length === 0) throw new Error('parquet: at least one column is needed');
-  const groupRows = options.rowGroupSize ?? PARQUET_ROW_GROUP_ROWS;
-  if (!Number.isInteger(groupRows) || groupRows < 1) throw new Error(`parquet: bad row group size ${groupRows}`);
+export const writeParquet: RowWriter = (rows, sink, options) => parquetWriter()(rows, sink, options);
 
-  const writer = new ParquetWriter({
-    writer: new SinkByteWriter(sink),
-    schema: parquetSchema(columns),
-    codec: options.parquetCodec ?? DEFAULT_CODEC,
-    compressors: COMPRESSORS,
-    createdBy: `mbuzz ${VERSION}`,
-  });
-  const group = new ColumnGroup(columns, groupRows);
-  let count = 0;
-  for await (const row of rows) {
-    count += 1;
-    group.add(row, count);
-    if (group.full) await writer.write({ columnData: group.take(), rowGroupSize: groupRows });
-  }
-  if (group.size > 0) await writer.write({ columnData: group.take(), rowGroupSize: groupRows });
-  await writer.finish();
-  return count;
-};
+/** A resumed file: the writer state a checkpoint saved and the rows already in the file. */
+export interface ParquetResume {
+  state: Uint8Array;
+  rows: number;
+}
+
+export interface ParquetHooks {
+  resume?: ParquetResume;
+  /**
+   * After each row group has gone to the sink: the rows now in the file, and the writer state
+   * (row-group metadata so far) a checkpoint needs to finish the file after a crash.
+   */
+  afterGroup?: (rowsInFile: number, state: () => Uint8Array) => Promise<void> | void;
+}
+
+/**
+ * Checkpoints happen only at row-group boundaries: a resumed run continues the same grouping
+ * (every PARQUET_ROW_GROUP_ROWS rows from the start) and restores the metadata of the groups
+ * already written, so its bytes are the uninterrupted run's bytes.
+ */
+export function parquetWriter(hooks: ParquetHooks = {}): RowWriter {
+  return async (rows: AsyncIterable<Row>, sink: Sink, options: WriterOptions) => {
+    const { columns } = options;
+    if (columns.length === 0) throw new Error('parquet: at least one column is needed');
+    const groupRows = options.rowGroupSize ?? PARQUET_ROW_GROUP_ROWS;
+    if (!Number.isInteger(groupRows) || groupRows < 1) throw new Error(`parquet: bad row group size ${groupRows}`);
+
+    const bytes = new SinkByteWriter(sink);
+    const writer = new ParquetWriter({
+      writer: bytes,
+      schema: parquetSchema(columns),
+      codec: options.parquetCodec ?? DEFAULT_CODEC,
+      compressors: COMPRESSORS,
+      createdBy: `mbuzz ${VERSION}`,
+    });
+    let inFile = 0;
+    if (hooks.resume) {
+      restoreState(writer, bytes, hooks.resume.state);
+      inFile = hooks.resume.rows;
+    }
+    const group = new ColumnGroup(columns, groupRows);
+    let count = 0;
+    const flushGroup = async () => {
+      const n = group.size;
+      await writer.write({ columnData: group.take(), rowGroupSize: groupRows });
+      inFile += n;
+      await hooks.afterGroup?.(inFile, () => captureState(writer, bytes));
+    };
+    for await (const row of rows) {
+      count += 1;
+      group.add(row, inFile + group.size + 1);
+      if (group.full) await flushGroup();
+    }
+    if (group.size > 0) await writer.write({ columnData: group.take(), rowGroupSize: groupRows });
+    await writer.finish();
+    return count;
+  };
+}
+
+// The parts of ParquetWriter's state that outlive a row group (hyparquet-writer 0.17 keeps them
+// as plain fields). v8's serializer keeps BigInts, typed arrays and the objects shared between
+// row_groups and pendingIndexes.
+interface WriterState {
+  row_groups: unknown;
+  num_rows: bigint;
+  pendingIndexes: unknown;
+  offset: number;
+}
+
+function captureState(writer: ParquetWriter, bytes: SinkByteWriter): Uint8Array {
+  const w = writer as unknown as Omit<WriterState, 'offset'>;
+  return v8.serialize({ row_groups: w.row_groups, num_rows: w.num_rows, pendingIndexes: w.pendingIndexes, offset: bytes.offset } satisfies WriterState);
+}
+
+function restoreState(writer: ParquetWriter, bytes: SinkByteWriter, saved: Uint8Array): void {
+  const state = v8.deserialize(saved) as WriterState;
+  const w = writer as unknown as Omit<WriterState, 'offset'>;
+  w.row_groups = state.row_groups;
+  w.num_rows = state.num_rows;
+  w.pendingIndexes = state.pendingIndexes;
+  // The constructor has just buffered the PAR1 magic again; the file already starts with it.
+  bytes.index = 0;
+  bytes.offset = state.offset;
+}
 
 /**
  * One row group's values, already transposed into columns. Converting while transposing

@@ -29,6 +29,7 @@ export function registerExport(program: Command, env: Env, result: CommandResult
     .option('--api-key <key>', 'API key (prefer MBUZZ_API_KEY: flags are visible to other processes)')
     .option('--retries <n>', 'retries per request on 429/5xx/resets (default 5)')
     .option('--timeout <seconds>', 'per-request timeout (default 60)')
+    .option('--resume', 'continue an interrupted export to the same -o FILE from its checkpoint')
     .option('--insecure-http', 'allow plain http:// to a host other than this machine')
     .option('-q, --quiet', 'no summary or warnings on stderr')
     .option('-v, --verbose', 'one stderr line per request (secrets masked)')

@@ -31,6 +31,7 @@ export interface ExportFlags {
   verbose?: boolean;
   progress?: boolean;
   insecureHttp?: boolean;
+  resume?: boolean;
 }
 
 export interface RawExportFlags {
@@ -56,6 +57,7 @@ export interface RawExportFlags {
   verbose?: boolean;
   progress?: boolean;
   insecureHttp?: boolean;
+  resume?: boolean;
 }
 
 export function parseExportFlags(dataset: string, raw: RawExportFlags, progressGiven: boolean): ExportFlags {
@@ -97,6 +99,7 @@ export function parseExportFlags(dataset: string, raw: RawExportFlags, progressG
   if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose cannot be combined');
   if (progressGiven) flags.progress = raw.progress !== false;
   if (raw.insecureHttp) flags.insecureHttp = true;
+  if (raw.resume) flags.resume = true;
   return flags;
 }
 

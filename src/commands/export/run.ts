@@ -1,16 +1,19 @@
 import type { Env } from '../../cli/env.js';
 import type { ExitCode } from '../../cli/errors.js';
-import { UsageError } from '../../cli/errors.js';
+import { InterruptedError, ServerError, UsageError } from '../../cli/errors.js';
 import { createProgress, formatDuration, type Progress } from '../../cli/progress.js';
 import { loadConfig } from '../../config/load.js';
 import { resolveExport } from '../../config/resolve.js';
 import { utcToday } from '../../dates.js';
+import { Checkpointer, checkpointPaths, fingerprint, finishedPrefix, loadCheckpoint, type Checkpoint } from '../../export/checkpoint.js';
 import { HttpClient } from '../../http/client.js';
 import { findDataset } from '../../providers/registry.js';
-import type { ExportOptions } from '../../providers/types.js';
+import type { ExportObserver, ExportOptions } from '../../providers/types.js';
 import type { Row } from '../../schema/types.js';
-import { openFileSink, stdoutSink, writerFor } from '../../writers/index.js';
-import type { Output } from '../../writers/types.js';
+import { csvRecord, openFileSink, stdoutSink, writerFor } from '../../writers/index.js';
+import { parquetWriter } from '../../writers/parquet.js';
+import type { FileOutput } from '../../writers/file-sink.js';
+import type { Output, RowWriter, Sink } from '../../writers/types.js';
 import type { ExportFlags } from './options.js';
 
 export async function runExport(flags: ExportFlags, env: Env): Promise<ExitCode> {
@@ -18,20 +21,40 @@ export async function runExport(flags: ExportFlags, env: Env): Promise<ExitCode>
   const dataset = findDataset(flags.dataset);
   const loaded = await loadConfig({ cwd: env.cwd, home: env.home, file: env.vars.MBUZZ_CONFIG });
   const options = resolveExport({ dataset, flags, config: loaded.config, configFile: loaded.file, vars: env.vars, today: utcToday(env.now()) });
-  if (!options.quiet) for (const w of [...loaded.warnings, ...options.warnings]) env.stderr.write(`mbuzz: warning: ${w}\n`);
+  const say = (line: string) => {
+    if (!options.quiet) env.stderr.write(`mbuzz: ${line}\n`);
+  };
+  for (const w of [...loaded.warnings, ...options.warnings]) say(`warning: ${w}`);
   if (options.output === undefined && options.format === 'parquet' && env.stdoutIsTTY) {
     throw new UsageError('refusing to write Parquet to a terminal: give -o FILE.parquet or pipe it');
   }
 
+  // Checkpoints: for files mbuzz can append to exactly (not gzip streams) and datasets that can skip windows.
+  const checkpointing = options.output !== undefined && !options.gzip && options.dataset.resumable === true;
+  if (flags.resume && !checkpointing) {
+    const why = options.output === undefined ? 'it needs -o FILE' : options.gzip ? 'a .gz stream cannot be continued' : `${options.dataset.name} cannot skip finished windows`;
+    throw new UsageError(`--resume is not possible here: ${why}`);
+  }
+  const paths = options.output !== undefined ? checkpointPaths(options.output) : undefined;
+  const fp = fingerprint(options);
+  const resumed = checkpointing ? await findResume(paths!.checkpoint, fp, flags.resume === true, options.output!, say) : undefined;
+
   // The output is opened (and its directory checked) before the first request goes out.
-  const out: Output = options.output !== undefined ? await openFileSink(options.output, { gzip: options.gzip }) : stdoutSink(env.stdout, { gzip: options.gzip });
-  const secrets = Object.entries(options.credentials)
-    .filter(([name]) => options.dataset.credentials.find((c) => c.name === name)?.secret)
-    .map(([, v]) => v);
-  const progress = createProgress(env, {
-    enabled: options.progress && !options.quiet && !options.verbose,
-    label: options.dataset.name,
-  });
+  const out: Output | FileOutput =
+    options.output === undefined
+      ? stdoutSink(env.stdout, { gzip: options.gzip })
+      : await openFileSink(options.output, checkpointing ? { temp: { path: paths!.temp, resumeBytes: resumed?.bytes } } : { gzip: options.gzip });
+  const checkpoint = checkpointing ? new Checkpointer(paths!.checkpoint, { fingerprint: fp, describe: describe(options) }, () => Date.now(), resumed) : undefined;
+
+  const progress = createProgress(env, { enabled: options.progress && !options.quiet && !options.verbose, label: options.dataset.name });
+  const observer: ExportObserver = {
+    plan: (n) => progress.plan(n),
+    note: (m) => (options.quiet ? undefined : progress.note(m)),
+    windowDone: (label, rows, info) => {
+      progress.windowDone(label, rows);
+      if (info) checkpoint?.windowDone(info, rows);
+    },
+  };
   const client = new HttpClient({
     fetch: env.fetch,
     sleep: env.sleep,
@@ -40,39 +63,115 @@ export async function runExport(flags: ExportFlags, env: Env): Promise<ExitCode>
     signal: env.signal,
     timeoutMs: options.timeoutMs,
     backoff: { retries: options.retries },
-    secrets,
+    secrets: secretsOf(options),
     maxInFlight: options.concurrency,
     log: options.verbose ? (line) => env.stderr.write(`mbuzz: ${line}\n`) : undefined,
   });
 
+  const prefix = resumed ? finishedPrefix(resumed) : [];
+  const handed = { rows: resumed?.rows ?? 0 };
+  if (resumed) say(`resuming: ${resumed.rows.toLocaleString('en-US')} rows already written, ${prefix.length} windows skipped`);
   let written: number;
   try {
-    const batches = options.dataset.run({ options, client, observer: progress, signal: env.signal });
-    written = await writerFor(options.format)(rowsOf(batches, options.maxRows, progress), out.sink, {
-      columns: options.columns,
-      passThrough: !options.projected,
-    });
+    const batches = options.dataset.run({ options, client, observer, signal: env.signal, resume: resumed ? { skipped: prefix.map((w) => w.received) } : undefined });
+    const skipRows = resumed ? resumed.rows - prefix.reduce((n, w) => n + w.rows, 0) : 0;
+    const rows = rowsOf(batches, options.maxRows, progress, skipRows, handed);
+    const { writer, sink } = checkpoint ? checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed) : { writer: writerFor(options.format), sink: out.sink };
+    written = await writer(rows, sink, { columns: options.columns, passThrough: !options.projected });
     await out.commit();
+    await checkpoint?.remove();
   } catch (err) {
     progress.stop();
-    await out.abort();
+    // A run cut short by Ctrl-C or an outage keeps its progress for --resume; nothing is at the target either way.
+    if (checkpoint?.saved && (err instanceof InterruptedError || err instanceof ServerError)) {
+      await (out as FileOutput).keep();
+      say(`progress kept in ${paths!.temp}: run the same command with --resume to continue`);
+    } else {
+      await out.abort();
+      await checkpoint?.remove();
+    }
     throw err;
   }
   progress.stop();
-  if (!options.quiet) env.stderr.write(`mbuzz: ${summary(options, written, client, progress, Date.now() - started)}\n`);
+  say(summary(options, (resumed?.rows ?? 0) + written, client, progress, Date.now() - started));
   return 0;
 }
 
-/** Batches to single rows, stopping at --max-rows (which also stops the fetching). */
-async function* rowsOf(batches: AsyncIterable<Row[]>, maxRows: number | undefined, progress: Progress): AsyncGenerator<Row> {
-  let left = maxRows ?? Infinity;
+async function findResume(path: string, fp: string, resume: boolean, output: string, say: (l: string) => void): Promise<Checkpoint | undefined> {
+  const cp = await loadCheckpoint(path);
+  if (!cp) {
+    if (resume) say(`nothing to resume for ${output}: starting from the beginning`);
+    return undefined;
+  }
+  if (!resume) {
+    say(`warning: an unfinished earlier run of ${output} is discarded (use --resume to continue one)`);
+    return undefined;
+  }
+  if (cp.fingerprint !== fp) {
+    throw new UsageError(`the checkpoint beside ${output} is for a different export (${cp.describe}); run without --resume to start over`);
+  }
+  return cp;
+}
+
+/** Writers whose progress is checkpointed: after a text chunk lands, or after each Parquet row group. */
+function checkpointedWriter(options: ExportOptions, out: FileOutput, checkpoint: Checkpointer, handed: { rows: number }, resumed: Checkpoint | undefined): { writer: RowWriter; sink: Sink } {
+  const settle = () => out.settle({ sync: true });
+  if (options.format === 'parquet') {
+    const writer = parquetWriter({
+      resume: resumed?.writerState ? { state: Buffer.from(resumed.writerState, 'base64'), rows: resumed.rows } : undefined,
+      afterGroup: (rowsInFile, state) => (checkpoint.due() ? checkpoint.save(rowsInFile, settle, state) : undefined),
+    });
+    return { writer, sink: out.sink };
+  }
+  // A text chunk holds every row handed to the writer so far; once it has landed, those rows are in the file.
+  let skip = resumed && resumed.bytes > 0 && options.format === 'csv' ? csvRecord(options.columns.map((c) => c.name)).length : 0;
+  const sink: Sink = {
+    async write(chunk) {
+      if (skip > 0 && typeof chunk === 'string') {
+        // resumed CSV: the header is already in the file
+        const cut = Math.min(skip, chunk.length);
+        skip -= cut;
+        chunk = chunk.slice(cut);
+        if (chunk.length === 0) return;
+      }
+      const rows = handed.rows;
+      await out.sink.write(chunk);
+      if (checkpoint.due()) await checkpoint.save(rows, settle);
+    },
+  };
+  return { writer: writerFor(options.format), sink };
+}
+
+/** Batches to single rows: skipping rows a resumed file already has, stopping at --max-rows. */
+async function* rowsOf(batches: AsyncIterable<Row[]>, maxRows: number | undefined, progress: Progress, skip: number, handed: { rows: number }): AsyncGenerator<Row> {
+  let left = (maxRows ?? Infinity) - handed.rows;
+  let toSkip = skip;
+  if (left <= 0) return;
   for await (const batch of batches) {
-    const take = batch.length <= left ? batch : batch.slice(0, left);
-    progress.rows(take.length);
-    for (const row of take) yield row;
-    left -= take.length;
+    let start = 0;
+    if (toSkip > 0) {
+      start = Math.min(toSkip, batch.length);
+      toSkip -= start;
+    }
+    const end = Math.min(batch.length, start + left);
+    progress.rows(end - start);
+    for (let i = start; i < end; i++) {
+      handed.rows += 1;
+      yield batch[i]!;
+    }
+    left -= end - start;
     if (left <= 0) return;
   }
+}
+
+function secretsOf(options: ExportOptions): string[] {
+  return Object.entries(options.credentials)
+    .filter(([name]) => options.dataset.credentials.find((c) => c.name === name)?.secret)
+    .map(([, v]) => v);
+}
+
+function describe(o: ExportOptions): string {
+  return `${o.dataset.name} ${o.from}..${o.to} as ${o.format}`;
 }
 
 function summary(options: ExportOptions, rows: number, client: HttpClient, progress: Progress, ms: number): string {

@@ -25,6 +25,7 @@ function mbuzzDataset(name: MbuzzDataset, summary: string, columns: DatasetDef['
     defaultBaseUrl: 'https://mbuzz.co',
     baseUrlEnv: 'MBUZZ_BASE_URL',
     credentials: CREDENTIALS,
+    resumable: true,
     run: (ctx) => exportMbuzz(ctx, name, traits),
   };
 }
@@ -34,7 +35,7 @@ async function* exportMbuzz(ctx: ExportContext, dataset: MbuzzDataset, traits: T
   const apiKey = options.credentials.apiKey!;
   const fetch = (q: Parameters<typeof fetchPage>[3]) => fetchPage(client, options.baseUrl, apiKey, q);
   const keep = traits.funnelClientSide && options.funnel !== undefined ? (r: Row) => r.funnel === options.funnel : undefined;
-  const rows = readRangeExactly(
+  yield* readRangeExactly(
     fetch,
     {
       dataset,
@@ -47,13 +48,11 @@ async function* exportMbuzz(ctx: ExportContext, dataset: MbuzzDataset, traits: T
       partitionByChannel: traits.partitionByChannel,
       concurrency: options.concurrency,
       maxBufferedRows: MAX_BUFFERED_ROWS,
+      keep,
+      skipped: ctx.resume?.skipped,
     },
     observer,
   );
-  for await (const batch of rows) {
-    const out = keep ? batch.filter(keep) : batch;
-    if (out.length > 0) yield out;
-  }
 }
 
 /** Rows held by windows waiting their turn: ~20 MB of parsed rows, whatever the export's size. */

@@ -29,15 +29,22 @@ export interface PlanOptions {
   concurrency: number;
   /** Rows that windows ahead of the one being written may hold before they pause. */
   maxBufferedRows: number;
+  /** A client-side filter (the documented funnel filter the server ignores on conversions). */
+  keep?: (row: Row) => boolean;
+  /** Resume: the API totals of the windows already written, in window order (they are skipped). */
+  skipped?: readonly number[];
 }
 
 export async function* readRangeExactly(fetch: PageFetcher, opts: PlanOptions, observer: ExportObserver): AsyncGenerator<Row[]> {
   const parts: { from: string; to: string; open: boolean }[] = [];
   if (opts.from < opts.today) parts.push({ from: opts.from, to: opts.to < opts.today ? opts.to : addDays(opts.today, -1), open: false });
   if (opts.to >= opts.today) parts.push({ from: opts.from > opts.today ? opts.from : opts.today, to: opts.to, open: true });
+  let index = 0;
   for (const part of parts) {
     if (part.open) observer.note(`${part.from === part.to ? part.from : `${part.from}..${part.to}`} is today or later (UTC): its rows may still change`);
-    yield* new PartReader(fetch, opts, observer, part).read();
+    const reader = new PartReader(fetch, opts, observer, part, index);
+    yield* reader.read();
+    index += reader.windows;
   }
 }
 
@@ -45,12 +52,15 @@ class PartReader {
   private leafTotal = 0;
   private avgPerDay = 0;
   private readonly channels: readonly string[];
+  /** Windows this part planned. */
+  windows = 0;
 
   constructor(
     private readonly fetch: PageFetcher,
     private readonly opts: PlanOptions,
     private readonly observer: ExportObserver,
     private readonly part: { from: string; to: string; open: boolean },
+    private readonly firstIndex: number,
   ) {
     this.channels = opts.channels ?? CHANNELS;
   }
@@ -62,10 +72,15 @@ class PartReader {
     const total = probe.meta.total_count;
     this.avgPerDay = total / daysBetween(part.from, part.to);
     const runs = total <= opts.perPage ? [whole] : planDays(part.from, part.to, total, opts.perPage);
+    this.windows = runs.length;
     this.observer.plan(runs.length);
     const known = runs.length === 1 ? probe : undefined;
+    // Resume: the first windows are already in the output; their totals came with the checkpoint.
+    const skipped = (opts.skipped ?? []).slice(this.firstIndex, this.firstIndex + runs.length);
+    const skip = skipped.length;
+    for (const received of skipped) this.leafTotal += received;
     yield* orderedMerge(
-      runs.map((r) => () => this.counted(r, known)),
+      runs.slice(skip).map((r, i) => () => this.counted(r, skip + i, known)),
       { lookahead: opts.concurrency + 1, maxBufferedItems: opts.maxBufferedRows },
     );
     if (this.leafTotal !== total && !part.open) {
@@ -75,13 +90,17 @@ class PartReader {
     }
   }
 
-  private async *counted(rect: Rect, known?: MbuzzPage): AsyncGenerator<Row[]> {
+  private async *counted(rect: Rect, i: number, known?: MbuzzPage): AsyncGenerator<Row[]> {
+    const { keep } = this.opts;
+    const acc = { received: 0 };
     let n = 0;
-    for await (const batch of this.readRect(rect, known)) {
-      n += batch.length;
-      yield batch;
+    for await (const batch of this.readRect(rect, acc, known)) {
+      const out = keep ? batch.filter(keep) : batch;
+      n += out.length;
+      if (out.length > 0) yield out;
     }
-    this.observer.windowDone(windowLabel(this.opts.dataset, rect.from, rect.to), n);
+    const info = { index: this.firstIndex + i, from: rect.from, to: rect.to, received: acc.received, open: this.part.open };
+    this.observer.windowDone(windowLabel(this.opts.dataset, rect.from, rect.to), n, info);
   }
 
   private page(rect: Rect, perPage = this.opts.perPage): Promise<MbuzzPage> {
@@ -89,12 +108,12 @@ class PartReader {
     return this.fetch({ dataset: opts.dataset, from: rect.from, to: rect.to, channels: rect.channels ?? opts.channels, funnel: opts.funnel, page: 1, perPage });
   }
 
-  private async *readRect(rect: Rect, known?: MbuzzPage): AsyncGenerator<Row[]> {
+  private async *readRect(rect: Rect, acc: { received: number }, known?: MbuzzPage): AsyncGenerator<Row[]> {
     const { opts } = this;
     // A single day expected to overflow goes straight to channel counts: its first page would be wasted.
     const splitByChannel = opts.partitionByChannel && !rect.channels && this.channels.length > 1 && rect.from === rect.to;
     if (!known && splitByChannel && this.expectedRows(rect) > opts.perPage) {
-      yield* this.readByChannel(rect);
+      yield* this.readByChannel(rect, acc);
       return;
     }
     const first = known ?? (await this.page(rect));
@@ -102,19 +121,19 @@ class PartReader {
     if (t > opts.perPage) {
       const slices = sliceDays(rect, t, opts.perPage);
       if (slices) {
-        for (const s of slices) yield* this.readRect(s);
+        for (const s of slices) yield* this.readRect(s, acc);
         return;
       }
       if (splitByChannel) {
-        yield* this.readByChannel(rect);
+        yield* this.readByChannel(rect, acc);
         return;
       }
     }
-    yield* this.leaf(rect, first);
+    yield* this.leaf(rect, first, acc);
   }
 
   /** Exact per-channel counts (one-row pages, in parallel), then full pages of packed groups. */
-  private async *readByChannel(day: Rect): AsyncGenerator<Row[]> {
+  private async *readByChannel(day: Rect, acc: { received: number }): AsyncGenerator<Row[]> {
     const counts = await Promise.all(this.channels.map(async (channel) => ({ channel, count: (await this.page({ ...day, channels: [channel] }, 1)).meta.total_count })));
     const { groups, big } = packChannels(counts, this.opts.perPage);
     for (const g of groups) {
@@ -123,17 +142,18 @@ class PartReader {
       if (first.meta.total_count !== g.count) {
         throw new IntegrityError(`${windowLabel(this.opts.dataset, day.from, day.to, g.channels)}: counted ${g.count} rows, then the API served ${first.meta.total_count} (data changed during the export)`);
       }
-      yield* this.leaf(rect, first);
+      yield* this.leaf(rect, first, acc);
     }
     for (const b of big) {
       const rect = { ...day, channels: [b.channel] };
-      yield* this.leaf(rect, await this.page(rect));
+      yield* this.leaf(rect, await this.page(rect), acc);
     }
   }
 
-  private leaf(rect: Rect, first: MbuzzPage): AsyncIterable<Row[]> | Row[][] {
+  private leaf(rect: Rect, first: MbuzzPage, acc: { received: number }): AsyncIterable<Row[]> | Row[][] {
     const { opts } = this;
     this.leafTotal += first.meta.total_count;
+    acc.received += first.meta.total_count;
     const label = windowLabel(opts.dataset, rect.from, rect.to, rect.channels);
     const q = { dataset: opts.dataset, from: rect.from, to: rect.to, channels: rect.channels ?? opts.channels, funnel: opts.funnel };
     return first.meta.total_count <= opts.perPage ? [checkSinglePage(first, label, opts.perPage)] : readQuery(this.fetch, q, first, opts.perPage, label);

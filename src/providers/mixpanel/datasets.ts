@@ -1,4 +1,7 @@
 import type { DatasetDef } from '../types.js';
+import { EXPORT_DATASET } from './export.js';
+import { LEGACY_DATASETS } from './legacy-datasets.js';
 
-// TODO(issue 5): mixpanel datasets.
-export const MIXPANEL_DATASETS: readonly DatasetDef[] = [];
+// Mixpanel: the twelve signed Data API 2.0 endpoints (api_key + api_secret), and the raw event
+// export (service account or project secret), which is how most users pull events today.
+export const MIXPANEL_DATASETS: readonly DatasetDef[] = [...LEGACY_DATASETS, EXPORT_DATASET];
