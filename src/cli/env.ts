@@ -8,6 +8,8 @@ export interface Env {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   vars: Readonly<Record<string, string | undefined>>;
+  /** The command line as given (for manifests, secrets masked there). */
+  argv: readonly string[];
   cwd: string;
   home: string;
   now(): Date;
@@ -36,6 +38,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+function fixedNow(value: string | undefined): () => Date {
+  const at = value ? Date.parse(value) : NaN;
+  return Number.isNaN(at) ? () => new Date() : () => new Date(at);
+}
+
 export function systemEnv(): Env {
   const controller = new AbortController();
   let interrupts = 0;
@@ -54,9 +61,11 @@ export function systemEnv(): Env {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     vars: process.env,
+    argv: process.argv.slice(2),
     cwd: process.cwd(),
     home: os.homedir(),
-    now: () => new Date(),
+    // MBUZZ_NOW pretends it is another instant (tests, and replaying a cron schedule against the sandbox).
+    now: fixedNow(process.env.MBUZZ_NOW),
     sleep,
     random: Math.random,
     fetch: transport,

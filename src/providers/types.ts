@@ -46,6 +46,8 @@ export interface DatasetDef {
   params?: readonly ParamSpec[];
   /** Extra help for `mbuzz datasets` (e.g. how --from/--to map onto the provider's units). */
   notes?: string;
+  /** The column holding each row's date (YYYY-MM-DD), for --partition-by date. */
+  dateColumn?: string;
   /** Honours ExportContext.resume (skips finished windows); others restart from the beginning. */
   resumable?: boolean;
   /** Pull every row for the options, in deterministic order, as batches. */

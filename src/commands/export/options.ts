@@ -32,6 +32,11 @@ export interface ExportFlags {
   progress?: boolean;
   insecureHttp?: boolean;
   resume?: boolean;
+  state?: string;
+  lookback?: number;
+  partitionBy?: 'date';
+  manifest?: boolean;
+  datasets?: string[];
 }
 
 export interface RawExportFlags {
@@ -58,6 +63,11 @@ export interface RawExportFlags {
   progress?: boolean;
   insecureHttp?: boolean;
   resume?: boolean;
+  state?: string;
+  lookback?: string;
+  partitionBy?: string;
+  manifest?: boolean;
+  datasets?: string;
 }
 
 export function parseExportFlags(dataset: string, raw: RawExportFlags, progressGiven: boolean): ExportFlags {
@@ -100,6 +110,14 @@ export function parseExportFlags(dataset: string, raw: RawExportFlags, progressG
   if (progressGiven) flags.progress = raw.progress !== false;
   if (raw.insecureHttp) flags.insecureHttp = true;
   if (raw.resume) flags.resume = true;
+  if (raw.state !== undefined) flags.state = nonEmpty('--state', raw.state);
+  if (raw.lookback !== undefined) flags.lookback = int('--lookback', raw.lookback, 0, 366);
+  if (raw.partitionBy !== undefined) {
+    if (raw.partitionBy !== 'date') throw new UsageError(`--partition-by ${JSON.stringify(raw.partitionBy)}: only date is supported`);
+    flags.partitionBy = 'date';
+  }
+  if (raw.manifest) flags.manifest = true;
+  if (raw.datasets !== undefined) flags.datasets = list([raw.datasets]);
   return flags;
 }
 

@@ -1,183 +1,107 @@
+import { join } from 'node:path';
+import { promises as fsp } from 'node:fs';
 import type { Env } from '../../cli/env.js';
-import type { ExitCode } from '../../cli/errors.js';
-import { InterruptedError, ServerError, UsageError } from '../../cli/errors.js';
-import { createProgress, formatDuration, type Progress } from '../../cli/progress.js';
+import { UsageError, type ExitCode } from '../../cli/errors.js';
 import { loadConfig } from '../../config/load.js';
 import { resolveExport } from '../../config/resolve.js';
 import { utcToday } from '../../dates.js';
-import { Checkpointer, checkpointPaths, fingerprint, finishedPrefix, loadCheckpoint, type Checkpoint } from '../../export/checkpoint.js';
-import { HttpClient } from '../../http/client.js';
-import { findDataset } from '../../providers/registry.js';
-import type { ExportObserver, ExportOptions } from '../../providers/types.js';
-import type { Row } from '../../schema/types.js';
-import { csvRecord, openFileSink, stdoutSink, writerFor } from '../../writers/index.js';
-import { parquetWriter } from '../../writers/parquet.js';
-import type { FileOutput } from '../../writers/file-sink.js';
-import type { Output, RowWriter, Sink } from '../../writers/types.js';
+import { exportOne, type ExportResult } from '../../export/export-one.js';
+import { writeManifest, type ManifestDataset } from '../../export/manifest.js';
+import { completeThrough, loadState, saveState, stateKey, stateWindow } from '../../export/state.js';
+import { DATASETS, findDataset } from '../../providers/registry.js';
+import type { ExportOptions } from '../../providers/types.js';
+import { redact } from '../../secrets.js';
 import type { ExportFlags } from './options.js';
+import { tableName } from '../schema/ddl.js';
 
+/**
+ * `mbuzz export <dataset>` and `mbuzz export all`: each dataset resolved (defaults < profile <
+ * env < flags, plus --state's window), exported, then the state advanced and the manifest written.
+ */
 export async function runExport(flags: ExportFlags, env: Env): Promise<ExitCode> {
-  const started = Date.now();
-  const dataset = findDataset(flags.dataset);
+  const startedAt = env.now();
+  const today = utcToday(startedAt);
   const loaded = await loadConfig({ cwd: env.cwd, home: env.home, file: env.vars.MBUZZ_CONFIG });
-  const options = resolveExport({ dataset, flags, config: loaded.config, configFile: loaded.file, vars: env.vars, today: utcToday(env.now()) });
+  const quiet = flags.quiet === true;
+  const said = new Set<string>();
   const say = (line: string) => {
-    if (!options.quiet) env.stderr.write(`mbuzz: ${line}\n`);
+    if (!quiet && !said.has(line)) env.stderr.write(`mbuzz: ${line}\n`);
+    if (line.startsWith('warning:')) said.add(line);
   };
-  for (const w of [...loaded.warnings, ...options.warnings]) say(`warning: ${w}`);
-  if (options.output === undefined && options.format === 'parquet' && env.stdoutIsTTY) {
-    throw new UsageError('refusing to write Parquet to a terminal: give -o FILE.parquet or pipe it');
-  }
+  for (const w of loaded.warnings) say(`warning: ${w}`);
 
-  // Checkpoints: for files mbuzz can append to exactly (not gzip streams) and datasets that can skip windows.
-  const checkpointing = options.output !== undefined && !options.gzip && options.dataset.resumable === true;
-  if (flags.resume && !checkpointing) {
-    const why = options.output === undefined ? 'it needs -o FILE' : options.gzip ? 'a .gz stream cannot be continued' : `${options.dataset.name} cannot skip finished windows`;
-    throw new UsageError(`--resume is not possible here: ${why}`);
-  }
-  const paths = options.output !== undefined ? checkpointPaths(options.output) : undefined;
-  const fp = fingerprint(options);
-  const resumed = checkpointing ? await findResume(paths!.checkpoint, fp, flags.resume === true, options.output!, say) : undefined;
+  const multi = flags.dataset === 'all';
+  if (flags.datasets && !multi) throw new UsageError('--datasets goes with `mbuzz export all`');
+  const datasets = multi ? (flags.datasets ?? DATASETS.filter((d) => d.provider === 'mbuzz').map((d) => d.name)).map(findDataset) : [findDataset(flags.dataset)];
+  if (multi && flags.output === undefined) throw new UsageError('`mbuzz export all` needs -o DIR');
+  if (flags.state !== undefined && flags.rangeDays !== undefined) throw new UsageError('--state decides the dates itself: drop --range');
+  if (flags.lookback !== undefined && flags.state === undefined) throw new UsageError('--lookback goes with --state');
+  if (multi) await ensureDir(flags.output!);
+  const state = flags.state !== undefined ? await loadState(flags.state) : undefined;
 
-  // The output is opened (and its directory checked) before the first request goes out.
-  const out: Output | FileOutput =
-    options.output === undefined
-      ? stdoutSink(env.stdout, { gzip: options.gzip })
-      : await openFileSink(options.output, checkpointing ? { temp: { path: paths!.temp, resumeBytes: resumed?.bytes } } : { gzip: options.gzip });
-  const checkpoint = checkpointing ? new Checkpointer(paths!.checkpoint, { fingerprint: fp, describe: describe(options) }, () => Date.now(), resumed) : undefined;
-
-  const progress = createProgress(env, { enabled: options.progress && !options.quiet && !options.verbose, label: options.dataset.name });
-  const observer: ExportObserver = {
-    plan: (n) => progress.plan(n),
-    note: (m) => (options.quiet ? undefined : progress.note(m)),
-    windowDone: (label, rows, info) => {
-      progress.windowDone(label, rows);
-      if (info) checkpoint?.windowDone(info, rows);
-    },
-  };
-  const client = new HttpClient({
-    fetch: env.fetch,
-    sleep: env.sleep,
-    random: env.random,
-    now: env.now,
-    signal: env.signal,
-    timeoutMs: options.timeoutMs,
-    backoff: { retries: options.retries },
-    secrets: secretsOf(options),
-    maxInFlight: options.concurrency,
-    log: options.verbose ? (line) => env.stderr.write(`mbuzz: ${line}\n`) : undefined,
-  });
-
-  const prefix = resumed ? finishedPrefix(resumed) : [];
-  const handed = { rows: resumed?.rows ?? 0 };
-  if (resumed) say(`resuming: ${resumed.rows.toLocaleString('en-US')} rows already written, ${prefix.length} windows skipped`);
-  let written: number;
-  try {
-    const batches = options.dataset.run({ options, client, observer, signal: env.signal, resume: resumed ? { skipped: prefix.map((w) => w.received) } : undefined });
-    const skipRows = resumed ? resumed.rows - prefix.reduce((n, w) => n + w.rows, 0) : 0;
-    const rows = rowsOf(batches, options.maxRows, progress, skipRows, handed);
-    const { writer, sink } = checkpoint ? checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed) : { writer: writerFor(options.format), sink: out.sink };
-    written = await writer(rows, sink, { columns: options.columns, passThrough: !options.projected });
-    await out.commit();
-    await checkpoint?.remove();
-  } catch (err) {
-    progress.stop();
-    // A run cut short by Ctrl-C or an outage keeps its progress for --resume; nothing is at the target either way.
-    if (checkpoint?.saved && (err instanceof InterruptedError || err instanceof ServerError)) {
-      await (out as FileOutput).keep();
-      say(`progress kept in ${paths!.temp}: run the same command with --resume to continue`);
-    } else {
-      await out.abort();
-      await checkpoint?.remove();
+  const results: ExportResult[] = [];
+  for (const dataset of datasets) {
+    const resolve = (f: ExportFlags): ExportOptions => resolveExport({ dataset, flags: f, config: loaded.config, configFile: loaded.file, vars: env.vars, today });
+    let f: ExportFlags = { ...flags, dataset: dataset.name };
+    if (multi) {
+      const format = resolve({ ...f, output: undefined }).format;
+      f = { ...f, output: join(flags.output!, flags.partitionBy ? tableName(dataset.name) : `${tableName(dataset.name)}.${format}`), format };
     }
-    throw err;
+    let key: string | undefined;
+    if (state) {
+      const probe = resolve(f);
+      key = stateKey({ dataset: dataset.name, profile: probe.profileName, baseUrl: probe.baseUrl, channels: probe.channels, funnel: probe.funnel, params: probe.params });
+      const w = stateWindow(state.entries[key], { from: flags.from, to: flags.to, today, lookback: flags.lookback ?? 0, defaultDays: 30 });
+      if (w.from > w.to) {
+        say(`${dataset.name} is up to date through ${state.entries[key]?.lastCompleteDay ?? w.to} (nothing before today left to export)`);
+        continue;
+      }
+      f = { ...f, from: w.from, to: w.to };
+    }
+    const options = resolve(f);
+    for (const w of options.warnings) say(`warning: ${w}`);
+    results.push(await exportOne(options, { env, started: Date.now(), say, resume: flags.resume === true, partitionBy: flags.partitionBy }));
+    if (state && key) {
+      state.entries[key] = { lastCompleteDay: completeThrough(options.to, today), updatedAt: env.now().toISOString(), dataset: dataset.name, profile: options.profileName };
+      await saveState(flags.state!, state);
+    }
   }
-  progress.stop();
-  say(summary(options, (resumed?.rows ?? 0) + written, client, progress, Date.now() - started));
+
+  const manifestPath = multi || flags.partitionBy ? join(flags.output!, '_manifest.json') : flags.manifest ? `${results[0]?.options.output ?? ''}.manifest.json` : undefined;
+  if (manifestPath !== undefined && results.length > 0) {
+    if (!results[0]!.options.output) throw new UsageError('--manifest needs -o FILE');
+    const secrets = results.flatMap((r) => Object.values(r.options.credentials));
+    await writeManifest(manifestPath, {
+      args: env.argv.map((a) => redact(a, secrets)),
+      startedAt: startedAt.toISOString(),
+      finishedAt: env.now().toISOString(),
+      datasets: results.map((r) => manifestEntry(r, today)),
+    });
+  }
   return 0;
 }
 
-async function findResume(path: string, fp: string, resume: boolean, output: string, say: (l: string) => void): Promise<Checkpoint | undefined> {
-  const cp = await loadCheckpoint(path);
-  if (!cp) {
-    if (resume) say(`nothing to resume for ${output}: starting from the beginning`);
-    return undefined;
-  }
-  if (!resume) {
-    say(`warning: an unfinished earlier run of ${output} is discarded (use --resume to continue one)`);
-    return undefined;
-  }
-  if (cp.fingerprint !== fp) {
-    throw new UsageError(`the checkpoint beside ${output} is for a different export (${cp.describe}); run without --resume to start over`);
-  }
-  return cp;
-}
-
-/** Writers whose progress is checkpointed: after a text chunk lands, or after each Parquet row group. */
-function checkpointedWriter(options: ExportOptions, out: FileOutput, checkpoint: Checkpointer, handed: { rows: number }, resumed: Checkpoint | undefined): { writer: RowWriter; sink: Sink } {
-  const settle = () => out.settle({ sync: true });
-  if (options.format === 'parquet') {
-    const writer = parquetWriter({
-      resume: resumed?.writerState ? { state: Buffer.from(resumed.writerState, 'base64'), rows: resumed.rows } : undefined,
-      afterGroup: (rowsInFile, state) => (checkpoint.due() ? checkpoint.save(rowsInFile, settle, state) : undefined),
-    });
-    return { writer, sink: out.sink };
-  }
-  // A text chunk holds every row handed to the writer so far; once it has landed, those rows are in the file.
-  let skip = resumed && resumed.bytes > 0 && options.format === 'csv' ? csvRecord(options.columns.map((c) => c.name)).length : 0;
-  const sink: Sink = {
-    async write(chunk) {
-      if (skip > 0 && typeof chunk === 'string') {
-        // resumed CSV: the header is already in the file
-        const cut = Math.min(skip, chunk.length);
-        skip -= cut;
-        chunk = chunk.slice(cut);
-        if (chunk.length === 0) return;
-      }
-      const rows = handed.rows;
-      await out.sink.write(chunk);
-      if (checkpoint.due()) await checkpoint.save(rows, settle);
-    },
+function manifestEntry(r: ExportResult, today: string): ManifestDataset {
+  const o = r.options;
+  const openDays = r.windows.filter((w) => w.open || w.to >= today).map((w) => (w.from === w.to ? w.from : `${w.from}..${w.to}`));
+  return {
+    dataset: o.dataset.name,
+    from: o.from,
+    to: o.to,
+    format: o.format,
+    rows: r.rows,
+    apiTotal: r.windows.reduce((n, w) => n + w.received, 0),
+    windows: r.windows,
+    openDays,
+    files: r.files,
   };
-  return { writer: writerFor(options.format), sink };
 }
 
-/** Batches to single rows: skipping rows a resumed file already has, stopping at --max-rows. */
-async function* rowsOf(batches: AsyncIterable<Row[]>, maxRows: number | undefined, progress: Progress, skip: number, handed: { rows: number }): AsyncGenerator<Row> {
-  let left = (maxRows ?? Infinity) - handed.rows;
-  let toSkip = skip;
-  if (left <= 0) return;
-  for await (const batch of batches) {
-    let start = 0;
-    if (toSkip > 0) {
-      start = Math.min(toSkip, batch.length);
-      toSkip -= start;
-    }
-    const end = Math.min(batch.length, start + left);
-    progress.rows(end - start);
-    for (let i = start; i < end; i++) {
-      handed.rows += 1;
-      yield batch[i]!;
-    }
-    left -= end - start;
-    if (left <= 0) return;
-  }
-}
-
-function secretsOf(options: ExportOptions): string[] {
-  return Object.entries(options.credentials)
-    .filter(([name]) => options.dataset.credentials.find((c) => c.name === name)?.secret)
-    .map(([, v]) => v);
-}
-
-function describe(o: ExportOptions): string {
-  return `${o.dataset.name} ${o.from}..${o.to} as ${o.format}`;
-}
-
-function summary(options: ExportOptions, rows: number, client: HttpClient, progress: Progress, ms: number): string {
-  const days = options.from === options.to ? options.from : `${options.from}..${options.to}`;
-  const where = options.output ?? 'stdout';
-  const retries = client.stats.retries ? `, ${client.stats.retries} retries` : '';
-  const capped = options.maxRows !== undefined && rows >= options.maxRows ? ' (stopped at --max-rows)' : '';
-  return `${rows.toLocaleString('en-US')} rows${capped} of ${options.dataset.name} ${days} (${progress.windowsDone} windows, ${client.stats.requests} requests${retries}) -> ${where} [${options.format}] in ${formatDuration(ms / 1000)}`;
+async function ensureDir(dir: string): Promise<void> {
+  const st = await fsp.stat(dir).catch(() => undefined);
+  if (st?.isDirectory()) return;
+  if (st) throw new UsageError(`-o ${dir} must be a directory for \`mbuzz export all\``);
+  await fsp.mkdir(dir).catch((err: unknown) => {
+    throw new UsageError(`cannot create ${dir}: ${(err as Error).message}`);
+  });
 }

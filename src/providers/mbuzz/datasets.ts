@@ -18,6 +18,7 @@ interface Traits {
 function mbuzzDataset(name: MbuzzDataset, summary: string, columns: DatasetDef['columns'], filters: DatasetDef['filters'], traits: Traits): DatasetDef {
   return {
     name,
+    dateColumn: columns[0]!.name,
     provider: 'mbuzz',
     summary,
     columns,

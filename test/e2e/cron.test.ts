@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { truthRows } from '../../src/sandbox/truth.js';
+import { duckdb, sqlString } from '../unit/writers/helpers.js';
+import { canon, NOW, runCli, startSandbox, tempDir, TEST_KEY, type Sandbox, ROOT } from './harness.js';
+
+// Cron-grade runs: incremental state across a moving "today" (MBUZZ_NOW), Hive partitions read
+// back by DuckDB, the manifest checked against the files themselves, several datasets in one run.
+
+const truth = (dataset: 'conversions' | 'funnel' | 'spend', from: string, to: string) =>
+  [...truthRows(dataset, { seed: 1, scale: 1, environment: 'test', from, to, now: NOW, dataStart: '2025-01-01' })];
+
+describe('cron-grade exports', () => {
+  let sb: Sandbox;
+  const dir = tempDir();
+  beforeAll(async () => {
+    sb = await startSandbox();
+  });
+  afterAll(async () => {
+    await sb.stop();
+    dir.cleanup();
+  });
+  const env = (now?: string) => ({ MBUZZ_BASE_URL: sb.url, MBUZZ_API_KEY: TEST_KEY, MBUZZ_NOW: now });
+
+  it('--state moves forward with today, never records today, and --lookback re-reads late days', async () => {
+    const out = join(dir.path, 'conv');
+    const state = join(dir.path, 'state.json');
+    const base = ['export', 'conversions', '--state', state, '-o', out, '--partition-by', 'date', '-f', 'parquet'];
+    let r = await runCli([...base, '--from', '2026-05-01'], { env: env('2026-05-06T03:00:00Z') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/conversions 2026-05-01\.\.2026-05-05/);
+    const entry = () => Object.values(JSON.parse(readFileSync(state, 'utf8')).entries)[0] as { lastCompleteDay: string };
+    expect(entry().lastCompleteDay).toBe('2026-05-05');
+
+    // same day again: nothing to do, nothing doubled
+    r = await runCli(base, { env: env('2026-05-06T09:00:00Z') });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/up to date through 2026-05-05/);
+
+    // two days later with a 2-day lookback: 05-04..05-07 re-read, partitions replaced whole
+    r = await runCli([...base, '--lookback', '2'], { env: env('2026-05-08T03:00:00Z') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/conversions 2026-05-04\.\.2026-05-07/);
+    expect(entry().lastCompleteDay).toBe('2026-05-07');
+    expect(readdirSync(out).filter((d) => d.startsWith('date=')).sort()).toEqual(
+      ['01', '02', '03', '04', '05', '06', '07'].map((d) => `date=2026-05-${d}`),
+    );
+    const back = await duckdb(
+      `SELECT * EXCLUDE (date), strftime(date, '%Y-%m-%d') AS date FROM read_parquet(${sqlString(join(out, '**/*.parquet'))}, hive_partitioning = true)`,
+    );
+    const expected = truth('conversions', '2026-05-01', '2026-05-07');
+    expect(back.length).toBe(expected.length);
+    const key = (r: Record<string, unknown>) => JSON.stringify([r.date, r.channel, r.attribution_model, Number(r.credit), JSON.stringify(typeof r.properties === 'string' ? JSON.parse(r.properties) : r.properties), r.touchpoint_index ?? null]);
+    expect(back.map(key).sort()).toEqual(expected.map(key).sort());
+  });
+
+  it('writes a manifest whose sizes and sha256 match the files, with windows and the API totals', async () => {
+    const out = join(dir.path, 'spend.csv');
+    const r = await runCli(['export', 'spend', '--from', '2026-04-01', '--to', '2026-04-20', '-o', out, '--manifest', '--api-key', TEST_KEY], { env: { MBUZZ_BASE_URL: sb.url } });
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8'));
+    const bytes = readFileSync(out);
+    expect(m.datasets[0].files).toEqual([{ path: 'spend.csv', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), rows: m.datasets[0].rows }]);
+    expect(m.datasets[0].rows).toBe(truth('spend', '2026-04-01', '2026-04-20').length);
+    expect(m.datasets[0].apiTotal).toBe(m.datasets[0].rows);
+    expect(m.datasets[0].windows.reduce((n: number, w: { rows: number }) => n + w.rows, 0)).toBe(m.datasets[0].rows);
+    // the key given on the command line is masked in the recorded args
+    expect(JSON.stringify(m)).not.toContain(TEST_KEY);
+    expect(m.args).toContain('sk_test_…cdef');
+  });
+
+  it('`export all` writes every mbuzz dataset into the directory with one manifest', async () => {
+    const out = join(dir.path, 'all');
+    const r = await runCli(['export', 'all', '-o', out, '-f', 'ndjson', '--from', '2026-04-02', '--to', '2026-04-03'], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['_manifest.json', 'conversions.ndjson', 'funnel.ndjson', 'spend.ndjson']);
+    for (const ds of ['conversions', 'funnel', 'spend'] as const) {
+      const got = readFileSync(join(out, `${ds}.ndjson`), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+      expect(canon(got)).toEqual(canon(truth(ds, '2026-04-02', '2026-04-03')));
+    }
+    const m = JSON.parse(readFileSync(join(out, '_manifest.json'), 'utf8'));
+    expect(m.datasets.map((d: { dataset: string }) => d.dataset)).toEqual(['conversions', 'funnel', 'spend']);
+  });
+
+  it('flags a window that reaches today as open, in the manifest and on stderr', async () => {
+    const out = join(dir.path, 'today.ndjson');
+    const r = await runCli(['export', 'funnel', '--from', '2026-05-19', '--to', '2026-05-20', '-o', out, '--manifest'], { env: env(NOW) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/2026-05-20 is today or later \(UTC\): its rows may still change/);
+    const m = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8'));
+    expect(m.datasets[0].openDays).toEqual(['2026-05-20']);
+  });
+
+  it('schema --as sql creates a table DuckDB accepts, and completion scripts parse in their shells', async () => {
+    const r = await runCli(['schema', 'conversions', '--as', 'sql']);
+    expect(r.code).toBe(0);
+    const cols = await duckdb(`${r.stdout.toString()} SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'conversions' ORDER BY ordinal_position`);
+    expect(cols.slice(0, 2)).toEqual([
+      { column_name: 'date', data_type: 'DATE' },
+      { column_name: 'type', data_type: 'VARCHAR' },
+    ]);
+    const bash = await runCli(['completion', 'bash']);
+    expect(spawnSync('bash', ['-n'], { input: bash.stdout }).status).toBe(0);
+    const loaded = spawnSync('bash', ['-c', `${bash.stdout.toString()}\nCOMP_WORDS=(mbuzz export con); COMP_CWORD=2; _mbuzz; echo "\${COMPREPLY[@]}"`]);
+    expect(loaded.stdout.toString().trim()).toBe('conversions');
+    expect((await runCli(['completion', 'fish'])).stdout.toString()).toMatch(/complete -c mbuzz -n '__fish_use_subcommand' -a export/);
+    expect(existsSync(join(ROOT, 'bin', 'mbuzz.js'))).toBe(true);
+  });
+});
