@@ -168,7 +168,7 @@ for await (const row of eachPage('/api/v1/data/conversions', { start_date: '${sc
 }`;
   // The floor: every page over keep-alive, as many in flight as mbuzz's default, JSON.parse, no output.
   const floor = `const base = '${url}/api/v1/data/conversions?${q}&per_page=1000&page=';
-const headers = { Authorization: 'Bearer ' + process.env.MBUZZ_API_KEY, 'accept-encoding': 'gzip' };
+const headers = { Authorization: 'Bearer ' + process.env.MBUZZ_API_KEY };
 const first = await (await fetch(base + 1, { headers })).json();
 let rows = first.data.length, next = 2;
 const worker = async () => { for (let p = next++; p <= first.meta.total_pages; p = next++) rows += (await (await fetch(base + p, { headers })).json()).data.length; };
