@@ -124,7 +124,7 @@ export function resolveExport(input: ResolveInput): ExportOptions {
       if (spec.required) throw new UsageError(`no ${spec.label} for ${dataset.name}: set ${spec.env}, or use a profile with ${spec.profileKey}_env`);
       continue;
     }
-    if (/[\s\x00-\x1f\x7f]/.test(value)) throw new UsageError(`the ${spec.label} contains whitespace or control characters`);
+    if (/[\x00-\x1f\x7f]/.test(value)) throw new UsageError(`the ${spec.label} contains control characters`);
     credentials[spec.name] = value;
   }
   if (flags.apiKey !== undefined) warnings.push('--api-key puts the key where other processes can see it (ps, shell history); prefer MBUZZ_API_KEY or a profile with api_key_env');

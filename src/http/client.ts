@@ -1,4 +1,4 @@
-import { AuthError, InterruptedError, RejectedError, ServerError } from '../cli/errors.js';
+import { AuthError, InterruptedError, MbuzzError, RejectedError, ServerError } from '../cli/errors.js';
 import { redact } from '../secrets.js';
 import { BodyTooLargeError, type HttpRequest, type HttpResponse, type Transport } from './transport.js';
 import { Limiter } from './limiter.js';
@@ -149,9 +149,11 @@ export class HttpClient {
       return res;
     } catch (err) {
       if (this.opts.signal.aborted) throw new InterruptedError();
+      if (err instanceof MbuzzError) throw err;
       if (err instanceof BodyTooLargeError) throw new ServerError(`${err.message} from ${this.mask(req.url)}`);
-      if (isRetryableNetworkError(err)) throw new Retryable(describeNetworkError(err));
-      throw new ServerError(`${describeNetworkError(err)} (${this.mask(req.method + ' ' + req.url)})`);
+      const what = this.mask(describeNetworkError(err, this.opts.timeoutMs));
+      if (isRetryableNetworkError(err)) throw new Retryable(what);
+      throw new ServerError(`${what} (${this.mask(req.method + ' ' + req.url)})`);
     }
   }
 
@@ -162,7 +164,8 @@ export class HttpClient {
       json = JSON.parse(res.body);
     } catch {
       const type = res.headers['content-type'] ?? 'no content type';
-      throw new Retryable(`invalid JSON in a ${status} response (${type}, ${res.body.length} bytes)`);
+      const what = /^\s*<(!doctype|html)/i.test(res.body) || /^text\/html\b/i.test(type) ? 'an HTML page instead of JSON' : 'invalid JSON';
+      throw new Retryable(`${what} in a ${status} response (${type}, ${res.body.length} bytes)`);
     }
     const problem = req.validate?.(json);
     if (problem) throw new Retryable(`unexpected response: ${problem}`);
@@ -174,9 +177,15 @@ export class HttpClient {
     if (status >= 200 && status < 300) return accept(res);
     const described = req.describeError?.(res) ?? {};
     const message = described.message ?? errorMessage(res.body);
-    const quoted = message ? `: ${JSON.stringify(message)}` : '';
+    const quoted = message ? `: ${JSON.stringify(message)}` : bodyKind(res);
     if (status >= 300 && status < 400) {
-      const to = res.headers.location ? ` to ${this.mask(res.headers.location)}` : '';
+      const location = res.headers.location;
+      if (location && !sameOrigin(req.url, location)) {
+        throw new RejectedError(
+          `the server redirected (${status}) to ${this.mask(location)}; not followed: that is another host, and the credentials stay with the one you named (if it is the right API host, use it as --base-url)`,
+        );
+      }
+      const to = location ? ` to ${this.mask(location)}` : '';
       throw new RejectedError(`the server redirected (${status})${to}; not followed, so credentials stay with the host you named: use the final URL as --base-url`);
     }
     if (status === 401 || status === 403) throw new AuthError(`authentication failed (${status})${quoted}`);
@@ -211,11 +220,31 @@ export function errorMessage(body: string): string | undefined {
   return undefined;
 }
 
-function describeNetworkError(err: unknown): string {
+function sameOrigin(url: string, location: string): boolean {
+  try {
+    return new URL(location, url).origin === new URL(url).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** For an error without a JSON message: what kind of page came back (a proxy's HTML page, most often). */
+function bodyKind(res: HttpResponse): string {
+  const type = (res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'text/html' || /^\s*<(!doctype|html)/i.test(res.body)) {
+    const title = /<title>([^<]{1,80})<\/title>/i.exec(res.body)?.[1]?.trim();
+    return ` (an HTML page${title ? ` "${title}"` : ''}, not the API's JSON)`;
+  }
+  return type ? ` (${type}, ${res.body.length} bytes)` : '';
+}
+
+function describeNetworkError(err: unknown, timeoutMs: number): string {
   const code = errorCode(err);
   const msg = err instanceof Error ? err.message : String(err);
+  const limit = `${Number((timeoutMs / 1000).toFixed(3))}s (--timeout)`;
   if (code === 'ENOTFOUND') return `cannot resolve host (${msg})`;
-  if (code && /CERT|SSL|TLS|SELF_SIGNED/i.test(code)) return `TLS failure: ${code} (${msg})`;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return `timed out waiting for the server (${code})`;
+  if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|EPROTO/i.test(code)) return `TLS failure: ${msg} (${code})`;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return `timed out: no response from the server within ${limit} (${code})`;
+  if (code === 'UND_ERR_BODY_TIMEOUT') return `timed out: the server stopped sending the body for ${limit} (${code})`;
   return code ? `${msg} (${code})` : msg;
 }

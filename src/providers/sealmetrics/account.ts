@@ -1,5 +1,4 @@
 import { UsageError } from '../../cli/errors.js';
-import type { ExportObserver } from '../types.js';
 import { accountsOf, apiUrl, validateAccountsEnvelope } from './api.js';
 import type { SealmetricsSession } from './session.js';
 
@@ -12,7 +11,8 @@ export async function resolveAccountId(
   baseUrl: string,
   email: string,
   given: string | undefined,
-  observer: ExportObserver,
+  /** Told which account discovery picked. */
+  say: (message: string) => void,
 ): Promise<string> {
   if (given !== undefined) return given;
   const res = await session.get(apiUrl(baseUrl, 'auth/accounts'), {
@@ -22,7 +22,7 @@ export async function resolveAccountId(
   const accounts = accountsOf(res.json);
   const only = accounts[0];
   if (accounts.length === 1 && only) {
-    observer.note(`no SEALMETRICS_ACCOUNT_ID: using ${email}'s only account, ${only.id} (${only.name})`);
+    say(`no SEALMETRICS_ACCOUNT_ID: using ${email}'s only account, ${only.id} (${only.name})`);
     return only.id;
   }
   if (accounts.length === 0) throw new UsageError(`the Sealmetrics login ${email} has no accounts (GET /api/auth/accounts is empty)`);

@@ -34,7 +34,10 @@ async function* exportMicroconversions(ctx: ExportContext): AsyncGenerator<Row[]
   const country = checkCountry(options.params.country?.[0]);
   const email = options.credentials.email!;
   const session = new SealmetricsSession({ client, baseUrl: options.baseUrl, email, password: options.credentials.password! });
-  const accountId = await resolveAccountId(session, options.baseUrl, email, options.credentials.accountId, observer);
+  const say = (message: string) => {
+    if (!options.quiet) observer.note(message);
+  };
+  const accountId = await resolveAccountId(session, options.baseUrl, email, options.credentials.accountId, say);
   const limit = Math.min(options.perPage, MAX_LIMIT);
   const days = [...eachDay(options.from, options.to)];
   observer.plan(days.length);
@@ -54,7 +57,7 @@ async function* exportMicroconversions(ctx: ExportContext): AsyncGenerator<Row[]
       },
       { limit, label, maxPages: MAX_PAGES_PER_READ, normalize },
     );
-    if (window.passes > 1 && options.verbose) observer.note(`${label}: the API's order moved rows across page edges; ${window.passes} reads to collect all ${window.total}`);
+    if (window.passes > 1 && options.verbose) say(`${label}: the API's order moved rows across page edges; ${window.passes} reads to collect all ${window.total}`);
     observer.windowDone(label, window.rows.length);
     return window.rows;
   };
