@@ -67,9 +67,7 @@ function connect(ctx: ExportContext): AtribuApi {
         throw new InterruptedError();
       }
     },
-    onWait: (ms, left, limit) => {
-      if (!options.quiet) observer.note(`atribu rate limit: ${left} of ${limit ?? '?'} units left this minute; waiting ${Math.ceil(ms / 1000)}s`);
-    },
+    onWait: (ms, left, limit) => observer.note(`atribu rate limit: ${left} of ${limit ?? '?'} units left this minute; waiting ${Math.ceil(ms / 1000)}s`),
   });
   return { client, baseUrl: options.baseUrl, apiKey: options.credentials.apiKey!, pacer };
 }
@@ -106,7 +104,7 @@ async function* exportJourney(ctx: ExportContext): AsyncGenerator<Row[]> {
     rows += batch.length;
     yield batch;
   }
-  if (rows === 0 && !ctx.options.quiet) ctx.observer.note(`atribu: customer ${id} has no events, or is not in this key's profile (Atribu answers both the same way)`);
+  if (rows === 0) ctx.observer.note(`atribu: customer ${id} has no events, or is not in this key's profile (Atribu answers both the same way)`);
   ctx.observer.windowDone(id, rows);
 }
 

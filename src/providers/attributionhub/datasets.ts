@@ -30,7 +30,7 @@ const DESCRIPTIONS: Record<(typeof SESSION_FILTERS)[number] | (typeof CONVERSION
   content: 'session utm_content; session mode',
   term: 'session utm_term; session mode',
   landing_page: 'session landing page URL; session mode',
-  conversion_page: 'exact URL where the conversion fired',
+  conversion_page: 'URL where the conversion fired',
   meta_type: 'conversion type, e.g. hubspot_form, html_form, custom_event',
   meta_id: 'conversion point id (form or event id)',
 };
