@@ -54,7 +54,7 @@ export function exportRow(line: string, where: string): Row {
   return {
     event,
     time,
-    distinct_id: distinct_id === undefined || distinct_id === null ? null : String(distinct_id),
+    distinct_id: distinct_id === undefined || distinct_id === null ? null : typeof distinct_id === 'object' ? JSON.stringify(distinct_id) : String(distinct_id),
     insert_id: typeof $insert_id === 'string' ? $insert_id : null,
     properties: rest,
   };

@@ -181,8 +181,7 @@ const ENDPOINTS: readonly Endpoint[] = [
 ];
 
 /** The parameters to send (interval included) for the run's options; usage errors before any request. */
-export function legacyParams(e: Pick<Endpoint, 'name' | 'dates' | 'request'>, o: Pick<ExportContext['options'], 'params' | 'from' | 'to' | 'today'>): Record<string, ParamValue> {
-  const p = new Params(o.params);
+function legacyParams(e: Endpoint, p: Params, o: ExportContext['options']): Record<string, ParamValue> {
   const params = e.request(p);
   if (e.dates === 'totals' && o.to !== o.today) {
     throw new UsageError(`mixpanel:${e.name} is one total over the last units up to now: --to must be today (${o.today}, UTC) or left out`);
@@ -193,8 +192,8 @@ export function legacyParams(e: Pick<Endpoint, 'name' | 'dates' | 'request'>, o:
 
 async function* runEndpoint(ctx: ExportContext, e: Endpoint): AsyncGenerator<Row[]> {
   const { options, client, observer } = ctx;
-  const params = legacyParams(e, options);
   const p = new Params(options.params);
+  const params = legacyParams(e, p, options);
   observer.plan(1);
   const rows = await callLegacy(
     client,

@@ -19,7 +19,7 @@ export const EXPORT_EVENTS: ParamSpec = { name: 'event', description: 'only thes
 export const WHERE: ParamSpec = { name: 'where', description: 'Mixpanel segmentation expression, e.g. properties["$browser"] == "Chrome"' };
 export const DAYS_PER_REQUEST: ParamSpec = {
   name: 'days_per_request',
-  description: 'days per export request: 60 requests/hour are allowed, so raise it for ranges over 60 days; lower it if a request grows too large',
+  description: 'days per export request; Mixpanel allows 60 requests an hour, so raise it for ranges over 60 days (each body is held in memory while it is read)',
   default: '1',
 };
 

@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { utcToday } from '../../src/dates.js';
+import { findDataset } from '../../src/providers/registry.js';
+import { flattenEventNames, flattenEventProperties, flattenEventsTop, flattenPropertiesTop, flattenPropertyValues, flattenRetention } from '../../src/providers/mixpanel/flatten-events.js';
+import { flattenFunnelDates, flattenFunnelNames, flattenFunnelProperties, flattenFunnelPropertyNames, flattenFunnels } from '../../src/providers/mixpanel/flatten-funnels.js';
+import { encodeList } from '../../src/providers/mixpanel/sign.js';
+import { intervalFor, periodInRange, type Unit } from '../../src/providers/mixpanel/units.js';
+import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_BROKEN_PROJECT_ID, SANDBOX_PROJECT_ID, SANDBOX_SA_SECRET, SANDBOX_SA_USERNAME } from '../../src/sandbox/mixpanel/keys.js';
+import { truthEvents, truthReport, type MixpanelTruthQuery } from '../../src/sandbox/mixpanel/truth.js';
+import type { Column, Row } from '../../src/schema/types.js';
+import { duckdb, parseCsvWithPython, sqlString } from '../unit/writers/helpers.js';
+import { NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox } from './harness.js';
+
+// The real CLI against a spawned sandbox's /mixpanel. The raw events are the truth: the events
+// dataset and the export are checked against them directly; the other reports against the body
+// the sandbox computes for the same parameters (truthReport), flattened and cut to the range.
+
+const WORLD: MixpanelTruthQuery = { seed: 1, scale: 0.2, dataStart: '2026-01-01', now: NOW };
+const SANDBOX_ARGS = ['--scale', '0.2', '--data-start', '2026-01-01'];
+// The CLI's own clock sets the interval (the sandbox's is fixed at NOW): compute it the same way.
+const today = () => utcToday(new Date());
+
+interface Case {
+  dataset: string;
+  args: string[];
+  expected: () => Row[];
+}
+
+/** The body the sandbox answers for these wire params, flattened and cut to from..to. */
+function report(endpoint: string, wire: Record<string, string>, flatten: (j: unknown) => Row[], cut?: { from: string; to: string; unit: Unit; column: string }): Row[] {
+  const rows = flatten(truthReport(endpoint, { format: 'json', ...wire }, WORLD));
+  return cut ? rows.filter((r) => periodInRange(cut.unit, String(r[cut.column]), cut.from, cut.to)) : rows;
+}
+const interval = (unit: Unit, from: string) => String(intervalFor(unit, from, today()));
+
+/** events: counted here from the raw events, not from any report code. */
+function countEvents(names: string[], from: string, to: string): Row[] {
+  const counts = new Map<string, number>();
+  for (const e of truthEvents({ ...WORLD, from, to })) {
+    const key = `${e.event}|${new Date((e.properties.time as number) * 1000).toISOString().slice(0, 10)}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const rows: Row[] = [];
+  for (const event of names) for (let d = Date.parse(from); d <= Date.parse(to); d += 86_400_000) {
+    const date = new Date(d).toISOString().slice(0, 10);
+    rows.push({ event, date, value: counts.get(`${event}|${date}`) ?? 0 });
+  }
+  return rows;
+}
+
+/** export: each raw event with its three lifted properties. */
+function exportRows(from: string, to: string): Row[] {
+  return truthEvents({ ...WORLD, from, to }).map(({ event, properties: { time, distinct_id, $insert_id, ...rest } }) => ({ event, time, distinct_id, insert_id: $insert_id, properties: rest }));
+}
+
+const CASES: Case[] = [
+  {
+    dataset: 'mixpanel:events',
+    args: ['--from', '2026-05-14', '--to', '2026-05-20', '--param', 'event=Viewed Page', '--param', 'event=Café ☕ visited'],
+    expected: () => countEvents(['Viewed Page', 'Café ☕ visited'], '2026-05-14', '2026-05-20'),
+  },
+  { dataset: 'mixpanel:events-top', args: ['--param', 'type=unique', '--param', 'limit=5'], expected: () => report('events/top', { type: 'unique', limit: '5' }, flattenEventsTop) },
+  {
+    dataset: 'mixpanel:event-names',
+    args: ['--from', '2026-05-14'],
+    expected: () => report('events/names', { type: 'general', unit: 'day', interval: interval('day', '2026-05-14') }, flattenEventNames),
+  },
+  {
+    dataset: 'mixpanel:retention',
+    args: ['--from', '2026-04-20', '--to', '2026-05-20', '--param', 'event=Viewed Page', '--param', 'unit=week'],
+    expected: () =>
+      report('retention', { event: encodeList(['Viewed Page']), type: 'general', unit: 'week', interval: interval('week', '2026-04-20') }, flattenRetention, { from: '2026-04-20', to: '2026-05-20', unit: 'week', column: 'cohort_date' }),
+  },
+  {
+    dataset: 'mixpanel:event-properties',
+    args: ['--from', '2026-05-14', '--to', '2026-05-19', '--param', 'event=Purchased', '--param', 'name=currency'],
+    expected: () =>
+      report('events/properties', { event: 'Purchased', name: 'currency', type: 'general', unit: 'day', interval: interval('day', '2026-05-14') }, (j) => flattenEventProperties(j, { event: 'Purchased', name: 'currency' }), {
+        from: '2026-05-14',
+        to: '2026-05-19',
+        unit: 'day',
+        column: 'date',
+      }),
+  },
+  {
+    dataset: 'mixpanel:event-properties-top',
+    args: ['--from', '2026-05-14', '--param', 'event=Purchased'],
+    expected: () => report('events/properties/top', { event: 'Purchased', type: 'general', unit: 'day', interval: interval('day', '2026-05-14') }, (j) => flattenPropertiesTop(j, { event: 'Purchased' })),
+  },
+  {
+    dataset: 'mixpanel:event-property-values',
+    args: ['--from', '2026-05-14', '--param', 'event=Searched', '--param', 'name=search_term'],
+    expected: () =>
+      report('events/properties/values', { event: 'Searched', name: 'search_term', type: 'general', unit: 'day', interval: interval('day', '2026-05-14') }, (j) => flattenPropertyValues(j, { event: 'Searched', name: 'search_term' })),
+  },
+  {
+    dataset: 'mixpanel:funnels',
+    args: ['--from', '2026-05-04', '--to', '2026-05-20', '--param', 'funnel=Purchase funnel', '--param', 'funnel=Search → Buy, "fast"'],
+    expected: () =>
+      report('funnels', { funnel: encodeList(['Purchase funnel', 'Search → Buy, "fast"']), unit: 'week', interval: interval('week', '2026-05-04') }, flattenFunnels, { from: '2026-05-04', to: '2026-05-20', unit: 'week', column: 'date' }),
+  },
+  { dataset: 'mixpanel:funnel-names', args: ['--from', '2026-05-14'], expected: () => report('funnels/names', { unit: 'week', interval: interval('week', '2026-05-14') }, flattenFunnelNames) },
+  {
+    dataset: 'mixpanel:funnel-dates',
+    args: ['--from', '2026-03-01', '--to', '2026-05-20', '--param', 'funnel=Signup flow'],
+    expected: () => report('funnels/dates', { funnel: encodeList(['Signup flow']), unit: 'week' }, flattenFunnelDates, { from: '2026-03-01', to: '2026-05-20', unit: 'week', column: 'date' }),
+  },
+  {
+    dataset: 'mixpanel:funnel-properties',
+    args: ['--from', '2026-05-04', '--to', '2026-05-20', '--param', 'funnel=Purchase funnel', '--param', 'name=$browser'],
+    expected: () =>
+      report('funnels/properties', { funnel: 'Purchase funnel', name: '$browser', unit: 'week', interval: interval('week', '2026-05-04') }, (j) => flattenFunnelProperties(j, { funnel: 'Purchase funnel', name: '$browser' }), {
+        from: '2026-05-04',
+        to: '2026-05-20',
+        unit: 'week',
+        column: 'date',
+      }),
+  },
+  {
+    dataset: 'mixpanel:funnel-property-names',
+    args: ['--from', '2026-05-04', '--param', 'funnel=Signup flow'],
+    expected: () => report('funnels/properties/names', { funnel: 'Signup flow', unit: 'week', interval: interval('week', '2026-05-04') }, flattenFunnelPropertyNames),
+  },
+  { dataset: 'mixpanel:export', args: ['--from', '2026-05-18', '--to', '2026-05-20'], expected: () => exportRows('2026-05-18', '2026-05-20') },
+];
+
+const csvCell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+function fromDuck(v: unknown, type: Column['type']): unknown {
+  if (v === null || v === undefined) return null;
+  if (type === 'json') return typeof v === 'string' ? JSON.parse(v) : v;
+  if (type === 'int64' || type === 'int32' || type === 'double') return Number(v);
+  return v;
+}
+
+describe('mixpanel against the sandbox', () => {
+  let sb: Sandbox;
+  let limited: Sandbox;
+  let future: Sandbox;
+  const dir = tempDir();
+  const legacy = { MIXPANEL_API_KEY: SANDBOX_API_KEY, MIXPANEL_API_SECRET: SANDBOX_API_SECRET };
+  const account = { MIXPANEL_SERVICE_ACCOUNT_USERNAME: SANDBOX_SA_USERNAME, MIXPANEL_SERVICE_ACCOUNT_SECRET: SANDBOX_SA_SECRET, MIXPANEL_PROJECT_ID: SANDBOX_PROJECT_ID };
+  const env = (over: Record<string, string | undefined> = {}, s = sb) => ({ MIXPANEL_BASE_URL: `${s.url}/mixpanel`, ...legacy, ...account, ...over });
+  const requests = async (s: Sandbox) => ((await (await fetch(`${s.url}/_sandbox/stats`)).json()) as { requests: number }).requests;
+
+  beforeAll(async () => {
+    [sb, limited, future] = await Promise.all([
+      startSandbox(['--rate-limits', 'off', ...SANDBOX_ARGS]),
+      startSandbox(SANDBOX_ARGS),
+      // A server clock past every expire this machine will sign: "Expired request".
+      startSandboxAt('2031-01-01T00:00:00Z'),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([sb.stop(), limited.stop(), future.stop()]);
+    dir.cleanup();
+  });
+
+  for (const c of CASES) {
+    it(`${c.dataset}: exactly the sandbox's rows, as NDJSON, CSV and Parquet`, async () => {
+      const columns = findDataset(c.dataset).columns;
+      const names = columns.map((col) => col.name);
+      const out = (ext: string) => join(dir.path, `${c.dataset.replace(':', '-')}.${ext}`);
+      const runs = await Promise.all(['ndjson', 'csv', 'parquet'].map((ext) => runCli(['export', c.dataset, ...c.args, '-o', out(ext)], { env: env() })));
+      for (const r of runs) expect([r.code, r.stderr]).toEqual([0, expect.stringContaining(`of ${c.dataset}`)]);
+      const want = c.expected();
+      expect(want.length).toBeGreaterThan(0);
+
+      const got = parseNdjson(readFileSync(out('ndjson')));
+      expect(got).toEqual(want);
+      const [header, ...records] = parseCsvWithPython(readFileSync(out('csv'), 'utf8'));
+      expect(header).toEqual(names);
+      expect(records).toEqual(want.map((r) => names.map((n) => csvCell(r[n]))));
+      const back = await duckdb(`SELECT * FROM read_parquet(${sqlString(out('parquet'))})`);
+      const norm = (r: Record<string, unknown>) => Object.fromEntries(columns.map((col) => [col.name, fromDuck(r[col.name], col.type)]));
+      expect(back.map(norm)).toEqual(want.map(norm));
+    });
+  }
+
+  it('the export cuts the range into day requests, the same bytes with the project secret', async () => {
+    const args = ['export', 'mixpanel:export', '--from', '2026-05-19', '--to', '2026-05-20', '--verbose'];
+    const a = await runCli(args, { env: env() });
+    expect(a.code).toBe(0);
+    expect(a.stderr.match(/GET \S+\/api\/2\.0\/export\?from_date=(\S+)&to_date=(\S+)&project_id=1234567 200/g)).toHaveLength(2);
+    const b = await runCli(args, { env: env({ MIXPANEL_SERVICE_ACCOUNT_USERNAME: undefined, MIXPANEL_SERVICE_ACCOUNT_SECRET: undefined, MIXPANEL_PROJECT_ID: undefined }) });
+    expect(b.code).toBe(0);
+    expect(b.stdout.equals(a.stdout)).toBe(true);
+    for (const secret of [SANDBOX_API_SECRET, SANDBOX_SA_SECRET, SANDBOX_API_KEY]) expect(a.stderr + b.stderr).not.toContain(secret);
+  });
+
+  it('signed requests never show the key or secret, even with --verbose', async () => {
+    const r = await runCli(['export', 'mixpanel:events', '--from', '2026-05-20', '--param', 'event=Purchased', '--verbose'], { env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/GET \S+\/api\/2\.0\/events\/\?api_key=…3464&event=%5B%22Purchased%22%5D&expire=\d+&format=json&interval=\d+&sig=[0-9a-f]{32}&type=general&unit=day 200/);
+    expect(r.stderr).not.toContain(SANDBOX_API_SECRET);
+    expect(r.stderr).not.toContain(SANDBOX_API_KEY);
+  });
+
+  it("every refusal of the API: exit code and the server's message", async () => {
+    const events = ['export', 'mixpanel:events', '--from', '2026-05-19', '--param', 'event=Purchased'];
+    const exp = ['export', 'mixpanel:export', '--from', '2026-05-19', '--to', '2026-05-19'];
+    const cases: [string[], Record<string, string | undefined>, number, string, Sandbox?][] = [
+      [events, { MIXPANEL_API_SECRET: 'f'.repeat(32) }, 3, 'authentication failed (400): "Invalid request signature"; check MIXPANEL_API_SECRET'],
+      [events, { MIXPANEL_API_KEY: '0'.repeat(32) }, 3, 'authentication failed (400): "Invalid API key"'],
+      [events, {}, 3, 'authentication failed (400): "Expired request"', future],
+      [['export', 'mixpanel:funnels', '--param', 'funnel=Nope'], {}, 4, 'request rejected (400): "Invalid parameter: funnel"'],
+      [exp, { MIXPANEL_SERVICE_ACCOUNT_SECRET: 'wrong' }, 3, 'authentication failed (401): "Unable to authenticate request"'],
+      [exp, { MIXPANEL_PROJECT_ID: '999' }, 3, 'authentication failed (403): "The service account has no access to project 999"'],
+      [
+        exp,
+        { MIXPANEL_PROJECT_ID: SANDBOX_BROKEN_PROJECT_ID },
+        6,
+        "export 2026-05-19, line 1: event at 2026-01-01T00:",
+      ],
+    ];
+    const results = await Promise.all(cases.map(([args, over, , , s]) => runCli(args, { env: env(over, s ?? sb) })));
+    results.forEach((r, i) => {
+      const [, , code, message] = cases[i]!;
+      expect([r.code, r.stderr]).toEqual([code, expect.stringContaining(`mbuzz: ${message}`)]);
+      expect(r.stdout.length).toBe(0);
+    });
+    expect(results[6]!.stderr).toContain('the server did not honour from_date/to_date; stopped');
+  });
+
+  it('missing credentials or parameters: exit 2 and no request sent', async () => {
+    const before = await requests(sb);
+    const cases: [string[], Record<string, string | undefined>, string][] = [
+      [['export', 'mixpanel:events', '--param', 'event=a'], { MIXPANEL_API_SECRET: undefined }, 'no Mixpanel API secret for mixpanel:events: set MIXPANEL_API_SECRET'],
+      [['export', 'mixpanel:events'], {}, 'mixpanel:events needs --param event=<value>'],
+      [['export', 'mixpanel:events', '--param', 'event=a', '--param', 'unit=year'], {}, 'unit="year" must be one of hour, day, week, month'],
+      [['export', 'mixpanel:event-names', '--from', '2026-05-01', '--to', '2026-05-02'], {}, 'mixpanel:event-names is one total over the last units up to now: --to must be today'],
+      [['export', 'mixpanel:export'], { MIXPANEL_SERVICE_ACCOUNT_USERNAME: undefined, MIXPANEL_SERVICE_ACCOUNT_SECRET: undefined, MIXPANEL_API_SECRET: undefined }, 'no credentials for mixpanel:export'],
+      [['export', 'mixpanel:export'], { MIXPANEL_PROJECT_ID: undefined }, 'a Mixpanel service account needs a username, a secret and a project id: set MIXPANEL_PROJECT_ID'],
+      [['export', 'mixpanel:export', '--param', 'days_per_request=0'], {}, 'days_per_request="0" must be a whole number from 1 to 366'],
+    ];
+    const results = await Promise.all(cases.map(([args, over]) => runCli(args, { env: env(over) })));
+    results.forEach((r, i) => expect([r.code, r.stderr]).toEqual([2, expect.stringContaining(cases[i]![2])]));
+    expect(await requests(sb)).toBe(before);
+  });
+
+  it('the export stops at 60 requests an hour: the 61st day ends the run (exit 4) quoting the server', async () => {
+    const r = await runCli(['export', 'mixpanel:export', '--from', '2026-03-01', '--to', '2026-04-30', '-o', join(dir.path, 'limited.ndjson')], { env: env({}, limited) });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/mbuzz: rate limited \(429\): the server asks to wait (3[0-9]{3})s: "Query rate limit exceeded: 60 export requests per hour per project"/);
+    expect(await requests(limited)).toBe(61);
+  });
+
+  it('mbuzz datasets lists the thirteen Mixpanel datasets with their parameters and date mapping', async () => {
+    const r = await runCli(['datasets', '--json']);
+    const mixpanel = (JSON.parse(r.stdout.toString()) as { name: string; notes?: string; params: { name: string }[] }[]).filter((d) => d.name.startsWith('mixpanel:'));
+    expect(mixpanel.map((d) => d.name)).toEqual(CASES.map((c) => c.dataset));
+    expect(mixpanel.find((d) => d.name === 'mixpanel:events')!.notes).toMatch(/interval counts units back from the current one/);
+    expect(mixpanel.find((d) => d.name === 'mixpanel:export')!.notes).toMatch(/from_date\/to_date, both inclusive/);
+  });
+});
+
+/** A sandbox whose clock is set later than NOW (startSandbox always passes NOW first; a later --now wins). */
+function startSandboxAt(now: string): Promise<Sandbox> {
+  return startSandbox([...SANDBOX_ARGS, '--rate-limits', 'off', '--now', now]);
+}
