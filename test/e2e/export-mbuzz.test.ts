@@ -5,6 +5,7 @@ import { truthRows } from '../../src/sandbox/truth.js';
 import { CONVERSIONS_COLUMNS, FUNNEL_COLUMNS, SPEND_COLUMNS } from '../../src/providers/mbuzz/schemas.js';
 import type { Column } from '../../src/schema/types.js';
 import { duckdb, parseCsvWithPython, sqlString } from '../unit/writers/helpers.js';
+import { csvCell, fromDuck } from '../unit/atribu/formats.js';
 import { canon, LIVE_KEY, NOW, parseNdjson, runCli, startSandbox, tempDir, TEST_KEY, type Sandbox } from './harness.js';
 
 // The real CLI against a real sandbox process. Expected rows come from the sandbox's own
@@ -16,21 +17,6 @@ const COLUMNS: Record<Dataset, readonly Column[]> = { conversions: CONVERSIONS_C
 
 function truth(dataset: Dataset, from: string, to: string, o: { env?: 'test' | 'live'; scale?: number; channels?: string[]; funnel?: string } = {}) {
   return [...truthRows(dataset, { seed: 1, scale: o.scale ?? 1, environment: o.env ?? 'test', from, to, now: NOW, dataStart: '2025-01-01', channels: o.channels, funnel: o.funnel })];
-}
-
-/** What a CSV cell should say for a value, by RFC 4180 + the documented rules (independent of the writer). */
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
-
-/** A value as DuckDB hands it back, normalised: dates as text, JSON columns parsed, BIGINT as number. */
-function fromDuck(v: unknown, type: Column['type']): unknown {
-  if (v === null || v === undefined) return null;
-  if (type === 'json') return typeof v === 'string' ? JSON.parse(v) : v;
-  if (type === 'int64' || type === 'int32' || type === 'double') return Number(v);
-  return v;
 }
 
 async function checkFile(path: string, format: 'ndjson' | 'csv' | 'parquet', dataset: Dataset, expected: Record<string, unknown>[]) {

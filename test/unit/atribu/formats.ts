@@ -6,14 +6,14 @@ import type { Column } from '../../../src/schema/types.js';
 import { duckdb, parseCsvWithPython, sqlString } from '../writers/helpers.js';
 
 /** What a CSV cell should say for a value (RFC 4180 aside): JSON for arrays/objects, '' for null. */
-function csvCell(v: unknown): string {
+export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
 
 /** A value as DuckDB hands it back, normalised: JSON columns parsed, integers as numbers. */
-function fromDuck(v: unknown, type: Column['type']): unknown {
+export function fromDuck(v: unknown, type: Column['type']): unknown {
   if (v === null || v === undefined) return null;
   if (type === 'json') return typeof v === 'string' ? JSON.parse(v) : v;
   if (type === 'int64' || type === 'int32' || type === 'double') return Number(v);
