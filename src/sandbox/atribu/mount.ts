@@ -8,7 +8,7 @@ import { AtribuConversions, GOALS } from './conversions.js';
 import { journeyOf } from './journeys.js';
 import { findAtribuKey, type AtribuKey } from './keys.js';
 import { customerIndex, uuidFrom } from './people.js';
-import { SlidingWindowLimiter } from './rate-limit.js';
+import { SlidingWindowLimiter } from '../rate-limit.js';
 
 /** Each customers or journey call costs this many of the key's 60 units a minute. */
 export const CALL_COST = 3;

@@ -7,14 +7,15 @@ import { exportLines, readExportQuery } from './export-endpoint.js';
 import { SANDBOX_BROKEN_PROJECT_ID } from './keys.js';
 import { ApiError, errorBody, parseForm, Params } from './query.js';
 import { ALIASES, REPORTS } from './reports.js';
-import { RollingLimit } from './rate-limit.js';
+import { SlidingWindowLimiter } from '../rate-limit.js';
 import { MixpanelWorld } from './world.js';
 
 const API = /^\/api\/2\.0\/(.*?)\/*$/;
 
 export const mixpanelMount: MountFactory = (mctx) => {
   const world = new MixpanelWorld({ seed: mctx.seed, scale: mctx.scale, dataStartDay: mctx.dataStartDay });
-  const exportLimit = mctx.rateLimits === 'real' ? new RollingLimit(60, 3_600_000) : undefined;
+  // 60 export requests per rolling hour per project (the 3/s and 100-concurrent limits are not emulated)
+  const exportLimit = mctx.rateLimits === 'real' ? new SlidingWindowLimiter(true, Date.now, 60, 3_600_000) : undefined;
   return {
     prefix: '/mixpanel',
     handle(req: SandboxRequest): MountResponse {
@@ -47,9 +48,10 @@ export const mixpanelMount: MountFactory = (mctx) => {
   };
 };
 
-function answerExport(world: MixpanelWorld, limit: RollingLimit | undefined, req: SandboxRequest, params: Params, nowS: number): MountResponse {
+function answerExport(world: MixpanelWorld, limit: SlidingWindowLimiter | undefined, req: SandboxRequest, params: Params, nowS: number): MountResponse {
   const who = verifyBasic(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined, params);
-  const wait = limit?.take(who.projectId);
+  const spent = limit?.spend(who.projectId);
+  const wait = spent && !spent.ok ? spent.retryAfterSeconds : undefined;
   if (wait !== undefined) {
     throw new ApiError('Query rate limit exceeded: 60 export requests per hour per project', 429, { 'retry-after': String(wait) });
   }

@@ -4,7 +4,8 @@
 // "Unauthenticated" message gives away, and is marked ASSUMED in docs/sandbox-sealmetrics.md.
 import type { MountContext, MountFactory, MountResponse, SandboxMount, SandboxRequest } from '../mounts.js';
 import { matchingRows, pageOf, parseDateRange, readLimit, readSkip } from './query.js';
-import { canRead, findUser, Throttle, TokenStore, type SandboxUser } from './users.js';
+import { canRead, findUser, TokenStore, type SandboxUser } from './users.js';
+import { SlidingWindowLimiter } from '../rate-limit.js';
 import { ACCOUNT_NAMES, SANDBOX_ACCOUNTS } from './vocab.js';
 
 const ROUTES: Record<string, 'GET' | 'POST'> = {
@@ -25,7 +26,7 @@ export const sealmetricsMount: MountFactory = (ctx) => createSealmetricsMount(ct
 /** `clock` (epoch ms) runs token expiry and the throttle; the tests pass a fake one. */
 export function createSealmetricsMount(ctx: MountContext, clock: () => number = Date.now): SandboxMount {
   const tokens = new TokenStore(clock);
-  const throttle = new Throttle(clock);
+  const throttle = new SlidingWindowLimiter(true, clock);
 
   /** Auth, then the throttle: each endpoint behind the login goes through here. */
   const guard = (req: SandboxRequest): { user: SandboxUser; headers: Record<string, string> } | MountResponse => {
@@ -33,9 +34,9 @@ export function createSealmetricsMount(ctx: MountContext, clock: () => number = 
     if (!user) return error(401, 'Unauthenticated');
     if (ctx.rateLimits === 'off') return { user, headers: {} };
     const limit = String(user.throttle.requests);
-    const taken = throttle.take(user);
+    const taken = throttle.spend(user.email, 1, { limit: user.throttle.requests, windowMs: user.throttle.windowMs });
     if (!taken.ok) {
-      return error(429, 'Too Many Attempts.', { 'retry-after': String(taken.retryAfterS), 'x-ratelimit-limit': limit, 'x-ratelimit-remaining': '0' });
+      return error(429, 'Too Many Attempts.', { 'retry-after': String(taken.retryAfterSeconds), 'x-ratelimit-limit': limit, 'x-ratelimit-remaining': '0' });
     }
     return { user, headers: { 'x-ratelimit-limit': limit, 'x-ratelimit-remaining': String(taken.remaining) } };
   };

@@ -82,23 +82,3 @@ export class TokenStore {
     }
   }
 }
-
-/** A sliding window per user, as Laravel's throttle middleware keys it by user. */
-export class Throttle {
-  private readonly hits = new Map<string, number[]>();
-
-  constructor(private readonly clock: () => number) {}
-
-  take(user: SandboxUser): { ok: true; remaining: number } | { ok: false; retryAfterS: number } {
-    const now = this.clock();
-    const { requests, windowMs } = user.throttle;
-    const recent = (this.hits.get(user.email) ?? []).filter((t) => now - t < windowMs);
-    if (recent.length >= requests) {
-      this.hits.set(user.email, recent);
-      return { ok: false, retryAfterS: Math.max(1, Math.ceil((recent[0]! + windowMs - now) / 1000)) };
-    }
-    recent.push(now);
-    this.hits.set(user.email, recent);
-    return { ok: true, remaining: requests - recent.length };
-  }
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RatePacer } from '../../../src/providers/atribu/pace.js';
-import { SlidingWindowLimiter } from '../../../src/sandbox/atribu/rate-limit.js';
+import { SlidingWindowLimiter } from '../../../src/sandbox/rate-limit.js';
 
 /** A pacer on a fake clock: sleeping moves the clock, nothing really waits. */
 function setup() {
