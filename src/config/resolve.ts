@@ -92,6 +92,7 @@ export function resolveExport(input: ResolveInput): ExportOptions {
   }
   const format: Format = flags.format ?? fromExt?.format ?? (profile.format as Format | undefined) ?? 'ndjson';
   const gzip = fromExt?.gzip ?? false;
+  if (flags.csvSafe && format !== 'csv') throw new UsageError(`--csv-safe applies to CSV output, not ${format}`);
   if (gzip && format === 'parquet') throw new UsageError('Parquet is compressed inside the file: drop the .gz from the output name');
 
   // columns
@@ -143,6 +144,7 @@ export function resolveExport(input: ResolveInput): ExportOptions {
     gzip,
     columns,
     projected: fields !== undefined,
+    csvSafe: flags.csvSafe ?? false,
     perPage,
     concurrency: flags.concurrency ?? profile.concurrency ?? DEFAULTS.concurrency,
     maxRows: flags.maxRows,

@@ -55,6 +55,7 @@ export function fingerprint(o: ExportOptions): string {
     gzip: o.gzip,
     columns: o.columns.map((c) => c.name),
     projected: o.projected,
+    csvSafe: o.csvSafe,
     perPage: o.perPage,
     maxRows: o.maxRows,
     baseUrl: o.baseUrl,

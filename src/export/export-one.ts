@@ -100,14 +100,14 @@ export async function exportOne(options: ExportOptions, run: RunContext): Promis
     const skipRows = resumed ? resumed.rows - prefix.reduce((n, w) => n + w.rows, 0) : 0;
     const rows = rowsOf(batches, options.maxRows, progress, skipRows, handed);
     if (partitioned) {
-      const parts = await writePartitions(rows, { dir: options.output!, format: options.format, dateColumn: options.dataset.dateColumn!, columns: options.columns, passThrough: !options.projected });
+      const parts = await writePartitions(rows, { dir: options.output!, format: options.format, dateColumn: options.dataset.dateColumn!, columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe });
       written = parts.reduce((n, p) => n + p.rows, 0);
       const removed = await removeEmptyPartitions(options.output!, eachDay(options.from, options.to), new Set(parts.map((p) => p.date)));
       if (removed.length) say(`removed ${removed.length} stale partitions of days that are now empty`);
       for (const p of parts) files.push(await fileEntry(options.output!, join(options.output!, p.path), { rows: p.rows, date: p.date }));
     } else {
       const { writer, sink } = checkpoint ? checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed) : { writer: writerFor(options.format), sink: out!.sink };
-      written = await writer(rows, sink, { columns: options.columns, passThrough: !options.projected });
+      written = await writer(rows, sink, { columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe });
       await out!.commit();
       await checkpoint?.remove();
       if (options.output !== undefined) files = [await fileEntry(dirname(resolvePath(options.output)), options.output, { rows: (resumed?.rows ?? 0) + written })];

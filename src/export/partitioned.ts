@@ -25,6 +25,7 @@ export interface PartitionOptions {
   dateColumn: string;
   columns: readonly Column[];
   passThrough: boolean;
+  csvSafe?: boolean;
 }
 
 const EXT: Record<Format, string> = { ndjson: 'ndjson', csv: 'csv', parquet: 'parquet' };
@@ -52,7 +53,7 @@ export async function writePartitions(rows: AsyncIterable<Row>, opts: PartitionO
     await fsp.mkdir(partDir, { recursive: true });
     const out = await openFileSink(join(partDir, PART_NAME(opts.format)));
     const channel = new RowChannel<Row>();
-    const finished = writerFor(opts.format)(channel, out.sink, { columns: opts.columns, passThrough: opts.passThrough }).catch((err: unknown) => {
+    const finished = writerFor(opts.format)(channel, out.sink, { columns: opts.columns, passThrough: opts.passThrough, csvSafe: opts.csvSafe }).catch((err: unknown) => {
       channel.fail(err);
       throw err;
     });

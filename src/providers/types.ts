@@ -73,6 +73,8 @@ export interface ExportOptions {
   columns: readonly Column[];
   /** --fields was given (NDJSON then projects instead of passing rows through). */
   projected: boolean;
+  /** --csv-safe: neutralise spreadsheet formulas in CSV cells. */
+  csvSafe: boolean;
   perPage: number;
   concurrency: number;
   maxRows?: number;

@@ -34,6 +34,7 @@ export function registerExport(program: Command, env: Env, result: CommandResult
     .option('--partition-by <field>', 'date: write -o DIR as DIR/date=YYYY-MM-DD/part-0000.<ext>, each day replaced whole')
     .option('--manifest', 'write a JSON manifest beside the output (always on with --partition-by and export all)')
     .option('--datasets <list>', 'with `export all`: which datasets (default: conversions, funnel, spend)')
+    .option('--csv-safe', "CSV for spreadsheets: cells starting with = + - @ tab or CR get a leading ' (no formula injection)")
     .option('--resume', 'continue an interrupted export to the same -o FILE from its checkpoint')
     .option('--insecure-http', 'allow plain http:// to a host other than this machine')
     .option('-q, --quiet', 'no summary or warnings on stderr')

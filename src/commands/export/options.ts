@@ -32,6 +32,7 @@ export interface ExportFlags {
   progress?: boolean;
   insecureHttp?: boolean;
   resume?: boolean;
+  csvSafe?: boolean;
   state?: string;
   lookback?: number;
   partitionBy?: 'date';
@@ -63,6 +64,7 @@ export interface RawExportFlags {
   progress?: boolean;
   insecureHttp?: boolean;
   resume?: boolean;
+  csvSafe?: boolean;
   state?: string;
   lookback?: string;
   partitionBy?: string;
@@ -110,6 +112,7 @@ export function parseExportFlags(dataset: string, raw: RawExportFlags, progressG
   if (progressGiven) flags.progress = raw.progress !== false;
   if (raw.insecureHttp) flags.insecureHttp = true;
   if (raw.resume) flags.resume = true;
+  if (raw.csvSafe) flags.csvSafe = true;
   if (raw.state !== undefined) flags.state = nonEmpty('--state', raw.state);
   if (raw.lookback !== undefined) flags.lookback = int('--lookback', raw.lookback, 0, 366);
   if (raw.partitionBy !== undefined) {

@@ -83,6 +83,11 @@ describe('resolveExport errors are usage errors with a clear message', () => {
     });
   }
 
+  it('--csv-safe is for CSV only', () => {
+    expect(resolve({ csvSafe: true, output: 'x.csv' }, { MBUZZ_API_KEY: KEY }).csvSafe).toBe(true);
+    expect(() => resolve({ csvSafe: true, output: 'x.parquet' }, { MBUZZ_API_KEY: KEY })).toThrow(/--csv-safe applies to CSV output, not parquet/);
+  });
+
   it('--insecure-http allows plain http to another host', () => {
     expect(resolve({ baseUrl: 'http://mbuzz.invalid', insecureHttp: true }, { MBUZZ_API_KEY: KEY }).baseUrl).toBe('http://mbuzz.invalid');
   });
