@@ -218,7 +218,9 @@ describe('exit codes, and nothing half-written', () => {
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       const closed = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-      await new Promise((r) => setTimeout(r, 900));
+      // interrupt once the export is under way (its first requests are in), not during start-up
+      const slowStats = async () => (await (await fetch(`${slow.url}/_sandbox/stats`)).json()) as { requests: number };
+      for (let i = 0; i < 100 && (await slowStats()).requests < 2; i++) await new Promise((r) => setTimeout(r, 100));
       expect(child.exitCode).toBeNull(); // still running: 139 days at 200 ms a request
       child.kill('SIGINT');
       const code = await closed;

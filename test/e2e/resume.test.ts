@@ -38,6 +38,7 @@ describe('resume after kill -9', () => {
     dir.cleanup();
   });
   const env = () => ({ MBUZZ_BASE_URL: sb.url, MBUZZ_API_KEY: LIVE_KEY });
+  const requests = async () => ((await (await fetch(`${sb.url}/_sandbox/stats`)).json()) as { requests: number }).requests;
 
   const cases: [string, number][] = [
     ['ndjson', 1],
@@ -53,7 +54,10 @@ describe('resume after kill -9', () => {
       const args = ['export', 'conversions', ...RANGE, '-o', out, '-q'];
       const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env() }, stdio: 'ignore' });
       const exited = new Promise((r) => child.on('exit', r));
-      await new Promise((r) => setTimeout(r, 900 + mulberry(seed)() * 1800));
+      // kill at a random point after the first requests are in (start-up time varies with load)
+      const before = await requests();
+      for (let i = 0; i < 100 && (await requests()) === before; i++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300 + mulberry(seed)() * 1800));
       const killed = child.exitCode === null;
       child.kill('SIGKILL');
       await exited;
