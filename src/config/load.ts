@@ -58,12 +58,18 @@ function inlineSecretWarnings(config: ConfigFile, file: string): string[] {
 }
 
 function describeLoadError(err: unknown, file?: string): string {
-  const e = err as { message?: string; filepath?: string; mark?: { line?: number; column?: number }; code?: string };
+  const e = err as { message?: string; filepath?: string; mark?: { line?: number }; reason?: string; code?: string };
   if (e.code === 'ENOENT') return `config file not found: ${file}`;
-  const message = (e.message ?? String(err)).split('\n')[0] ?? '';
-  // js-yaml and JSON.parse errors already carry the line; cosmiconfig prefixes the file path.
   const where = e.filepath ?? file ?? 'config';
-  const line = e.mark?.line !== undefined ? ` (line ${e.mark.line + 1})` : '';
-  const cleaned = message.replace(/^.*?Error parsing [^:]*:\s*/i, '').replace(/^JSON Error in [^:]*:\s*/i, '');
-  return `cannot read config ${where}${line}: ${cleaned}`;
+  const message = e.message ?? String(err);
+  // js-yaml: the reason, and a 0-based line in `mark`.
+  if (typeof e.reason === 'string' && e.mark?.line !== undefined) return `cannot read config ${where} (line ${e.mark.line + 1}): ${e.reason}`;
+  // cosmiconfig's JSON errors: "JSON Error in FILE:", a code frame whose "> N |" marks the line, then the reason.
+  const line = /^>\s*(\d+)\s*\|/m.exec(message)?.[1];
+  const reason = message
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !/^(?:>\s*)?\d*\s*\|/.test(l) && !/^(?:JSON|YAML) Error in /i.test(l))
+    ?.replace(/ while parsing .*$/, '');
+  return `cannot read config ${where}${line ? ` (line ${line})` : ''}: ${reason ?? message.split('\n')[0]}`;
 }

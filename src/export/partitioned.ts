@@ -59,15 +59,25 @@ export async function writePartitions(rows: AsyncIterable<Row>, opts: PartitionO
     });
     // a failure is surfaced by the next push or by close; keep it from going unhandled meanwhile
     finished.catch(() => undefined);
-    return { date, channel, finished, commit: () => out.commit(), abort: () => out.abort() };
+    const abort = async () => {
+      await out.abort();
+      await fsp.rmdir(partDir).catch(() => undefined); // only if we left it empty
+    };
+    return { date, channel, finished, commit: () => out.commit(), abort };
   };
   const close = async () => {
     if (!current) return;
     const c = current;
     current = undefined;
     c.channel.close();
-    const n = await c.finished;
-    await c.commit();
+    let n: number;
+    try {
+      n = await c.finished;
+      await c.commit();
+    } catch (err) {
+      await c.abort(); // the writer failed (a full disk): its temp file goes too
+      throw err;
+    }
     closed.add(c.date);
     done.push({ date: c.date, path: join(`date=${c.date}`, PART_NAME(opts.format)), rows: n });
   };

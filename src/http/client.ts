@@ -243,7 +243,12 @@ function describeNetworkError(err: unknown, timeoutMs: number): string {
   const msg = err instanceof Error ? err.message : String(err);
   const limit = `${Number((timeoutMs / 1000).toFixed(3))}s (--timeout)`;
   if (code === 'ENOTFOUND') return `cannot resolve host (${msg})`;
-  if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|EPROTO/i.test(code)) return `TLS failure: ${msg} (${code})`;
+  if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|EPROTO/i.test(code)) {
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') return `TLS failure: the server does not speak TLS there (a plain http:// port?) (${code})`;
+    // OpenSSL's own text is `<id>:error:<hex>:SSL routines:<function>:<reason>:<file>:<line>:`; keep the reason.
+    const reason = /SSL routines:[^:]*:([^:]+)/.exec(msg)?.[1] ?? msg;
+    return `TLS failure: ${reason} (${code})`;
+  }
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return `timed out: no response from the server within ${limit} (${code})`;
   if (code === 'UND_ERR_BODY_TIMEOUT') return `timed out: the server stopped sending the body for ${limit} (${code})`;
   return code ? `${msg} (${code})` : msg;

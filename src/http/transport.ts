@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
+import { UsageError } from '../cli/errors.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -26,10 +27,29 @@ export type Transport = ((req: HttpRequest) => Promise<HttpResponse>) & { close?
 /** Bodies above this are refused rather than buffered: a 1000-row page is ~1 MB. */
 export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
+/** MBUZZ_MAX_BODY_MB overrides the cap (tests, or a host known to send bigger pages). */
+export const MAX_BODY_ENV = 'MBUZZ_MAX_BODY_MB';
+
+/** The cap MBUZZ_MAX_BODY_MB asks for, in bytes; undefined when unset; a UsageError when it is not a size. */
+export function maxBodyFromEnv(vars: Readonly<Record<string, string | undefined>>): number | undefined {
+  const raw = vars[MAX_BODY_ENV];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const mb = Number(raw.trim());
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !(mb > 0) || mb > 4096) {
+    throw new UsageError(`${MAX_BODY_ENV} must be a number of megabytes above 0 and at most 4096, got ${JSON.stringify(raw)}`);
+  }
+  return Math.round(mb * 1024 * 1024);
+}
+
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
-    super(`response body larger than ${Math.round(limit / 1024 / 1024)} MB`);
+    super(`response body larger than the ${formatMb(limit)} MB cap (${MAX_BODY_ENV} raises it)`);
   }
+}
+
+function formatMb(bytes: number): string {
+  const mb = bytes / 1024 / 1024;
+  return mb >= 10 ? String(Math.round(mb)) : String(Number(mb.toFixed(2)));
 }
 
 const gunzip = promisify(zlib.gunzip);
@@ -49,20 +69,27 @@ function isLoopbackUrl(url: string): boolean {
 const inflate = promisify(zlib.inflate);
 const brotli = promisify(zlib.brotliDecompress);
 
-async function decode(encoding: string | undefined, raw: Buffer): Promise<Buffer> {
-  switch ((encoding ?? '').trim().toLowerCase()) {
-    case '':
-    case 'identity':
-      return raw;
-    case 'gzip':
-    case 'x-gzip':
-      return gunzip(raw);
-    case 'deflate':
-      return inflate(raw);
-    case 'br':
-      return brotli(raw);
-    default:
-      throw new Error(`unsupported content-encoding ${encoding}`);
+/** Decompresses, never past `maxBody` bytes: a small gzip body can inflate to gigabytes. */
+async function decode(encoding: string | undefined, raw: Buffer, maxBody: number): Promise<Buffer> {
+  const limit = { maxOutputLength: maxBody };
+  try {
+    switch ((encoding ?? '').trim().toLowerCase()) {
+      case '':
+      case 'identity':
+        return raw;
+      case 'gzip':
+      case 'x-gzip':
+        return await gunzip(raw, limit);
+      case 'deflate':
+        return await inflate(raw, limit);
+      case 'br':
+        return await brotli(raw, limit);
+      default:
+        throw new Error(`unsupported content-encoding ${encoding}`);
+    }
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw new BodyTooLargeError(maxBody);
+    throw err;
   }
 }
 
@@ -80,7 +107,9 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
  * `connections` bounds sockets per origin, which is what keeps us polite to one small host.
  */
 export function undiciTransport(options: { connections?: number; maxBodyBytes?: number } = {}): Transport {
-  const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  let cap: number | undefined = options.maxBodyBytes;
+  // Read on the first request, so a bad MBUZZ_MAX_BODY_MB is a usage error through main, not a crash.
+  const maxBodyBytes = () => (cap ??= maxBodyFromEnv(process.env) ?? MAX_BODY_BYTES);
   let dispatcher: Agent | undefined;
   const agent = () =>
     (dispatcher ??= new Agent({
@@ -89,6 +118,7 @@ export function undiciTransport(options: { connections?: number; maxBodyBytes?: 
       pipelining: 1,
     }));
   const transport: Transport = async (req) => {
+    const maxBody = maxBodyBytes();
     const timeout = req.timeoutMs ?? 60_000;
     const res = await request(req.url, {
       method: req.method,
@@ -100,6 +130,11 @@ export function undiciTransport(options: { connections?: number; maxBodyBytes?: 
       bodyTimeout: timeout,
       signal: req.signal,
     });
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBody) {
+      res.body.destroy();
+      throw new BodyTooLargeError(maxBody);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of res.body) {
@@ -112,7 +147,7 @@ export function undiciTransport(options: { connections?: number; maxBodyBytes?: 
     }
     const headers = flatHeaders(res.headers);
     const raw = Buffer.concat(chunks, size);
-    const decoded = await decode(headers['content-encoding'], raw);
+    const decoded = await decode(headers['content-encoding'], raw, maxBody);
     if (decoded.length > maxBody) throw new BodyTooLargeError(maxBody);
     return { status: res.statusCode, headers, body: decoded.toString('utf8') };
   };

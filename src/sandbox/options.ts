@@ -2,6 +2,7 @@
 // CLI's flag parser, commands/sandbox/options.ts, checks the same things with usage errors).
 import { parseIsoDay } from './calendar.js';
 import { combineFaults, parseFaultSpec, type FaultKind, type FaultRates } from './faults.js';
+import { BROKEN_MODES, isBrokenMode, type BrokenMode } from './broken.js';
 
 export const TIE_ORDERS = ['stable', 'per-query', 'random'] as const;
 export type TieOrder = (typeof TIE_ORDERS)[number];
@@ -32,6 +33,8 @@ export interface SandboxOptions {
   faultSeed: number | undefined;
   /** Providers' own rate limits (Atribu 60 units/min, Mixpanel export 60/hour...): 'real' or 'off'. */
   rateLimits: 'real' | 'off';
+  /** Damage every API answer the same way (broken.ts); unset = a working server. */
+  broken?: BrokenMode;
   /** One line per request through `log`. */
   verbose: boolean;
   log: (line: string) => void;
@@ -75,6 +78,7 @@ export function resolveSandboxOptions(partial: Partial<SandboxOptions>): Resolve
   if (!(o.faultRate >= 0 && o.faultRate <= 1)) fail(`fault rate must be between 0 and 1, got ${o.faultRate}`);
   if (o.rateLimits !== 'real' && o.rateLimits !== 'off') fail(`rate limits must be real or off, got ${String(o.rateLimits)}`);
   if (o.faultSeed !== undefined && !Number.isInteger(o.faultSeed)) fail(`fault seed must be an integer, got ${o.faultSeed}`);
+  if (o.broken !== undefined && !isBrokenMode(o.broken)) fail(`broken mode must be one of ${BROKEN_MODES.join(', ')}, got ${String(o.broken)}`);
   // Session ids count days from 2000-01-01; earlier data would need negative ids.
   const dataStartDay = parseIsoDay(o.dataStart) ?? fail(`data start must be a date YYYY-MM-DD, got ${o.dataStart}`);
   if (o.dataStart < '2000-01-01') fail(`data start must be 2000-01-01 or later, got ${o.dataStart}`);

@@ -1,6 +1,6 @@
 // The sandbox's HTTP server: node:http on 127.0.0.1 with keep-alive, gzip when the client
 // accepts it (as Thruster does in front of the real server), fixed latency, injected faults,
-// and GET /_sandbox/stats for benchmarks to count requests.
+// broken modes (broken.ts), and GET /_sandbox/stats for benchmarks to count requests.
 import http from 'node:http';
 import zlib from 'node:zlib';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +13,7 @@ import { handleApiRequest, type ApiResponse, type HandlerContext } from './handl
 import { FaultPicker, faultResponse, type FaultKind } from './faults.js';
 import { StatsCounter, type SandboxStats } from './stats.js';
 import { MOUNTS, findMount, type MountResponse, type SandboxMount } from './mounts.js';
+import { sendBroken } from './broken.js';
 
 export interface SandboxHandle {
   port: number;
@@ -67,7 +68,8 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
       const mount = findMount(mounts, path);
       answer = mount ? await answerMount(mount, req, path, query, body, o.log) : answerApi(ctx, req, path, query, o.log);
       const gz = acceptsGzip(req.headers['accept-encoding']);
-      if (fault === 'reset') await sendReset(res, answer, gz);
+      if (o.broken !== undefined) answer = await sendBroken(o.broken, req, res, answer);
+      else if (fault === 'reset') await sendReset(res, answer, gz);
       else if (fault === 'truncate') await sendTruncated(res, answer, gz);
       else await send(res, answer, gz, answer.headers);
     }

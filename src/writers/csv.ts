@@ -14,6 +14,23 @@ const CRLF = '\r\n';
 /** A field needs quotes when it holds the delimiter, a quote, or either half of a line end. */
 const NEEDS_QUOTES = /[",\r\n]/;
 
+/**
+ * Cells a spreadsheet would evaluate (OWASP, "CSV Injection"): = + - @, tab, carriage
+ * return, and the full-width = + - @ that some locales' spreadsheets also accept.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * `--csv-safe`: a leading `'` on a cell that would start a formula, so a spreadsheet shows
+ * it as text. A value that arrived as a number (-3.5) renders as a plain number, which is
+ * data, not a formula, and is kept; text that merely looks numeric ("-5") is still text.
+ */
+export function csvSafeText(text: string, value: unknown): string {
+  if (!FORMULA_START.test(text)) return text;
+  if (typeof value === 'number' || typeof value === 'bigint') return text;
+  return `'${text}`;
+}
+
 /** One field, quoted and with inner quotes doubled only when it must be. */
 export function csvField(text: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -36,7 +53,7 @@ export function csvRecord(fields: readonly string[]): string {
  */
 export const writeCsv: RowWriter = async (rows: AsyncIterable<Row>, sink: Sink, options: WriterOptions) => {
   const { columns } = options;
-  const encode = csvLine(columns);
+  const encode = csvLine(columns, options.csvSafe === true);
   const batch = new TextBatch(sink);
   await batch.add(csvRecord(columns.map((c) => c.name)));
   let count = 0;
@@ -49,10 +66,21 @@ export const writeCsv: RowWriter = async (rows: AsyncIterable<Row>, sink: Sink, 
   return count;
 };
 
-function csvLine(columns: readonly Column[]): (row: Row) => string {
+function csvLine(columns: readonly Column[], safe: boolean): (row: Row) => string {
   const names = columns.map((c) => c.name);
   const types = columns.map((c) => c.type);
   const width = columns.length;
+  if (safe) {
+    return (row) => {
+      let line = '';
+      for (let i = 0; i < width; i++) {
+        if (i > 0) line += ',';
+        const value = row[names[i]!];
+        line += csvField(csvSafeText(textOf(types[i]!, value), value));
+      }
+      return line + CRLF;
+    };
+  }
   return (row) => {
     let line = '';
     for (let i = 0; i < width; i++) {

@@ -60,6 +60,14 @@ export async function openFileSink(path: string, options: FileSinkOptions = {}):
   const raw = new TempFileSink(file, target, options.temp?.resumeBytes ?? 0);
   const gz: GzipSink | undefined = options.gzip ? gzipSink(raw) : undefined;
   let state: 'open' | 'committed' | 'aborted' = 'open';
+  const abort = async (): Promise<void> => {
+    if (state !== 'open') return;
+    state = 'aborted';
+    gz?.destroy();
+    await raw.drained().catch(() => undefined);
+    await file.close().catch(() => undefined);
+    await fsp.unlink(tempPath).catch(() => undefined);
+  };
 
   return {
     sink: gz ? gz.sink : raw,
@@ -79,26 +87,26 @@ export async function openFileSink(path: string, options: FileSinkOptions = {}):
     },
     async commit() {
       if (state !== 'open') throw new Error(`output ${path} was already ${state}`);
-      if (gz) await gz.finish();
-      await raw.drained();
       try {
-        await file.sync();
-        await file.close();
-        await fsp.rename(tempPath, target);
+        if (gz) await gz.finish();
+        await raw.drained();
+        try {
+          await file.sync();
+          await file.close();
+          await fsp.rename(tempPath, target);
+        } catch (err) {
+          throw writeError(target, err);
+        }
       } catch (err) {
-        throw writeError(target, err);
+        // A commit that fails (the disk filled up on the last bytes) removes its own temp file,
+        // so a caller that aborts only what it has not yet committed leaves nothing behind.
+        await abort();
+        throw err;
       }
       state = 'committed';
       await syncDirectory(dir);
     },
-    async abort() {
-      if (state !== 'open') return;
-      state = 'aborted';
-      gz?.destroy();
-      await raw.drained().catch(() => undefined);
-      await file.close().catch(() => undefined);
-      await fsp.unlink(tempPath).catch(() => undefined);
-    },
+    abort,
   };
 }
 

@@ -31,6 +31,13 @@ export interface WriterOptions {
   rowGroupSize?: number;
   /** Parquet only: page compression; SNAPPY unless there is a reason (docs/benchmarks.md). */
   parquetCodec?: ParquetCodec;
+  /**
+   * CSV only (`--csv-safe`): a text cell that a spreadsheet would run as a formula (it starts
+   * with = + - @, a tab or a carriage return, or their full-width forms) gets a leading `'`,
+   * the OWASP rule against CSV injection. Numbers stay numbers: -3.5 in a numeric column is
+   * left alone. Off by default, since it changes the data for every other reader.
+   */
+  csvSafe?: boolean;
 }
 
 export type ParquetCodec = 'SNAPPY' | 'GZIP' | 'BROTLI' | 'UNCOMPRESSED';

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Env } from '../../cli/env.js';
 import type { CommandResult } from '../../cli/program.js';
 import { FAULT_KINDS } from '../../sandbox/faults.js';
+import { BROKEN_MODES } from '../../sandbox/broken.js';
 import { parseSandboxFlags, type RawSandboxFlags } from './options.js';
 import { runSandbox } from './run.js';
 
@@ -22,6 +23,7 @@ export function registerSandbox(program: Command, env: Env, result: CommandResul
     .option('--faults <spec>', 'per-kind fault probabilities, e.g. 500=0.02,reset=0.01')
     .option('--fault-seed <n>', 'seed the fault draws so a run repeats')
     .option('--rate-limits <mode>', "providers' own rate limits: real or off (default real)")
+    .option('--broken <mode>', `answer every API request broken, on purpose: ${BROKEN_MODES.join(', ')} (docs/sandbox.md)`)
     .option('--verbose', 'one line per request on stderr')
     .action(async (flags: RawSandboxFlags) => {
       result.code = await runSandbox(parseSandboxFlags(flags), env);

@@ -4,6 +4,7 @@ import { UsageError } from '../../cli/errors.js';
 import { parseIsoDay } from '../../sandbox/calendar.js';
 import { combineFaults, parseFaultSpec, type FaultRates } from '../../sandbox/faults.js';
 import { MAX_SCALE, TIE_ORDERS, type SandboxOptions, type TieOrder } from '../../sandbox/options.js';
+import { BROKEN_MODES, isBrokenMode } from '../../sandbox/broken.js';
 
 /** Flag values as commander hands them over: strings, or true for a bare switch. */
 export interface RawSandboxFlags {
@@ -18,6 +19,7 @@ export interface RawSandboxFlags {
   faults?: string;
   faultSeed?: string;
   rateLimits?: string;
+  broken?: string;
   verbose?: boolean;
 }
 
@@ -80,7 +82,11 @@ export function parseSandboxFlags(raw: RawSandboxFlags): SandboxCommandOptions {
   } catch (err) {
     throw new UsageError(`--faults: ${(err as Error).message}`);
   }
+  if (raw.broken !== undefined && !isBrokenMode(raw.broken)) {
+    throw new UsageError(`--broken must be one of ${BROKEN_MODES.join(', ')}, got "${raw.broken}"`);
+  }
   return {
+    ...(raw.broken !== undefined && isBrokenMode(raw.broken) ? { broken: raw.broken } : {}),
     port: raw.port === undefined ? DEFAULT_PORT : integer('--port', raw.port, 0, 65535),
     host: '127.0.0.1',
     seed: raw.seed === undefined ? 1 : integer('--seed', raw.seed, 0, 0xffffffff),

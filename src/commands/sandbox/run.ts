@@ -3,6 +3,7 @@
 import type { Env } from '../../cli/env.js';
 import { UsageError, type ExitCode } from '../../cli/errors.js';
 import { SANDBOX_KEYS } from '../../sandbox/keys.js';
+import { BROKEN_DESCRIPTIONS } from '../../sandbox/broken.js';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server.js';
 import type { SandboxCommandOptions } from './options.js';
 
@@ -31,8 +32,9 @@ export async function runSandbox(options: SandboxCommandOptions, env: Env): Prom
 function banner(url: string, o: SandboxCommandOptions): string {
   const clock = o.now ? `clock fixed at ${o.now.toISOString()}` : 'live clock';
   const faults = o.faultRate > 0 || Object.keys(o.faults).length > 0 ? ', faults on' : '';
+  const broken = o.broken ? `, BROKEN: ${o.broken} (${BROKEN_DESCRIPTIONS[o.broken]})` : '';
   return [
-    `mbuzz sandbox: the mbuzz Data Downloads API at ${url} (seed ${o.seed}, scale ${o.scale}, ties ${o.tieOrder}, ${clock}, data from ${o.dataStart}${faults})`,
+    `mbuzz sandbox: the mbuzz Data Downloads API at ${url} (seed ${o.seed}, scale ${o.scale}, ties ${o.tieOrder}, ${clock}, data from ${o.dataStart}${faults}${broken})`,
     `  test key (default):       ${SANDBOX_KEYS.test}`,
     `  live key (10x the data):  ${SANDBOX_KEYS.live}`,
     `  revoked key (401):        ${SANDBOX_KEYS.revoked}`,

@@ -1,3 +1,4 @@
+import { IntegrityError } from '../../cli/errors.js';
 import type { HttpClient } from '../../http/client.js';
 import type { Row } from '../../schema/types.js';
 
@@ -63,5 +64,29 @@ export async function fetchPage(client: HttpClient, baseUrl: string, apiKey: str
     countRows: (j) => (j as { data: unknown[] }).data.length,
   });
   const body = res.json as { data: Row[]; meta: MbuzzMeta };
-  return { rows: body.data, meta: body.meta };
+  const page = { rows: body.data, meta: body.meta };
+  const problem = checkEnvelope(q, page);
+  if (problem) {
+    const channels = q.channels ? ` channels=${q.channels.join(',')}` : '';
+    throw new IntegrityError(`${q.dataset} ${q.from === q.to ? q.from : `${q.from}..${q.to}`}${channels}: ${problem}`);
+  }
+  return page;
+}
+
+/**
+ * What a well-formed answer says about the query it answers (api-contracts/mbuzz.md §2-3): the
+ * page and per_page asked for (always 1..1000, so never clamped), total_pages derived from
+ * total_count, and no more rows than per_page. A server that contradicts itself here cannot be
+ * trusted to count either, so the export stops (exit 6) rather than guess which half is true.
+ */
+export function checkEnvelope(q: Pick<MbuzzQuery, 'page' | 'perPage'>, page: MbuzzPage): string | undefined {
+  const { meta, rows } = page;
+  if (rows.length > q.perPage) return `page ${q.page} has ${rows.length} rows, more than per_page ${q.perPage}`;
+  if (meta.per_page !== q.perPage) return `asked for per_page ${q.perPage}, the API answered for per_page ${meta.per_page}`;
+  if (meta.page !== q.page) return `asked for page ${q.page}, the API answered page ${meta.page}`;
+  const pages = meta.total_count === 0 ? 0 : Math.ceil(meta.total_count / meta.per_page);
+  if (meta.total_pages !== pages) {
+    return `the API's meta contradicts itself: total_pages ${meta.total_pages}, but total_count ${meta.total_count} at per_page ${meta.per_page} is ${pages} page${pages === 1 ? '' : 's'}`;
+  }
+  return undefined;
 }
