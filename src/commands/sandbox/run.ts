@@ -3,6 +3,10 @@
 import type { Env } from '../../cli/env.js';
 import { UsageError, type ExitCode } from '../../cli/errors.js';
 import { SANDBOX_KEYS } from '../../sandbox/keys.js';
+import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_PROJECT_ID, SANDBOX_SA_SECRET, SANDBOX_SA_USERNAME } from '../../sandbox/mixpanel/keys.js';
+import { SANDBOX_PASSWORD } from '../../sandbox/sealmetrics/users.js';
+import { ATRIBU_SANDBOX_KEYS } from '../../sandbox/atribu/keys.js';
+import { ATTRIBUTIONHUB_SANDBOX_KEYS } from '../../sandbox/attributionhub/mount.js';
 import { BROKEN_DESCRIPTIONS } from '../../sandbox/broken.js';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server.js';
 import type { SandboxCommandOptions } from './options.js';
@@ -41,6 +45,12 @@ function banner(url: string, o: SandboxCommandOptions): string {
     `  suspended account (401):  ${SANDBOX_KEYS.suspended}`,
     `  revoked + suspended (401, revoked wins): ${SANDBOX_KEYS.revokedSuspended}`,
     `try:  MBUZZ_BASE_URL=${url} mbuzz export conversions --range 7d`,
+    `other providers, each under ${url}/<provider> (details: docs/sandbox-<provider>.md):`,
+    `  mixpanel:        MIXPANEL_BASE_URL=${url}/mixpanel MIXPANEL_API_KEY=${SANDBOX_API_KEY} MIXPANEL_API_SECRET=${SANDBOX_API_SECRET}`,
+    `                   export: MIXPANEL_SERVICE_ACCOUNT_USERNAME=${SANDBOX_SA_USERNAME} MIXPANEL_SERVICE_ACCOUNT_SECRET=${SANDBOX_SA_SECRET} MIXPANEL_PROJECT_ID=${SANDBOX_PROJECT_ID}`,
+    `  sealmetrics:     SEALMETRICS_BASE_URL=${url}/sealmetrics SEALMETRICS_EMAIL=demo@sealmetrics.test SEALMETRICS_PASSWORD=${SANDBOX_PASSWORD}`,
+    `  atribu:          ATRIBU_BASE_URL=${url}/atribu ATRIBU_API_KEY=${ATRIBU_SANDBOX_KEYS.full}`,
+    `  attributionhub:  ATTRIBUTIONHUB_BASE_URL=${url}/attributionhub ATTRIBUTIONHUB_API_KEY=${ATTRIBUTIONHUB_SANDBOX_KEYS.standard}`,
     `stats: ${url}/_sandbox/stats   stop: Ctrl-C`,
     '',
   ].join('\n');
