@@ -23,12 +23,16 @@ describe('resume after kill -9', () => {
   let sb: Sandbox;
   const dir = tempDir();
   const reference: Record<string, Buffer> = {};
+  /** Requests an uninterrupted run makes: kills land at a random share of them. */
+  const referenceRequests: Record<string, number> = {};
   beforeAll(async () => {
     // latency stretches the run to a few seconds so a kill lands in the middle of it
     sb = await startSandbox(['--latency', '15', '--tie-order', 'per-query']);
     for (const format of ['ndjson', 'csv', 'parquet']) {
       const out = join(dir.path, `reference.${format}`);
+      const before = await requests();
       const r = await runCli(['export', 'conversions', ...RANGE, '-o', out, '-q'], { env: env() });
+      referenceRequests[format] = (await requests()) - before;
       expect(r.code, r.stderr).toBe(0);
       reference[format] = readFileSync(out);
     }
@@ -54,10 +58,11 @@ describe('resume after kill -9', () => {
       const args = ['export', 'conversions', ...RANGE, '-o', out, '-q'];
       const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env() }, stdio: 'ignore' });
       const exited = new Promise((r) => child.on('exit', r));
-      // kill at a random point after the first requests are in (start-up time varies with load)
+      // kill after a random share (10-70%) of the requests a whole run makes: by progress, not by
+      // the clock, which under load would sometimes let the run finish first
       const before = await requests();
-      for (let i = 0; i < 100 && (await requests()) === before; i++) await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => setTimeout(r, 300 + mulberry(seed)() * 1800));
+      const at = Math.max(2, Math.floor(referenceRequests[format]! * (0.1 + 0.6 * mulberry(seed)())));
+      for (let i = 0; i < 600 && (await requests()) - before < at && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
       const killed = child.exitCode === null;
       child.kill('SIGKILL');
       await exited;
@@ -75,7 +80,9 @@ describe('resume after kill -9', () => {
     const out = join(dir.path, 'other.ndjson');
     const child = spawn(process.execPath, [BIN, 'export', 'conversions', ...RANGE, '-o', out], { env: { PATH: process.env.PATH, ...env() }, stdio: 'ignore' });
     const exited = new Promise((r) => child.on('exit', r));
-    await new Promise((r) => setTimeout(r, 2000));
+    const before = await requests();
+    for (let i = 0; i < 600 && (await requests()) - before < referenceRequests.ndjson! / 2 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(child.exitCode).toBeNull();
     child.kill('SIGKILL');
     await exited;
     const r = await runCli(['export', 'conversions', '--from', '2026-03-01', '--to', '2026-03-09', '-o', out, '--resume'], { env: env() });
