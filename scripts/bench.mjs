@@ -83,7 +83,8 @@ async function lineHashes(file, render) {
 }
 
 async function duckRows(sql) {
-  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { createRequire } = await import('node:module');
+  const { DuckDBInstance } = createRequire(join(root, '.cache/test-tools/package.json'))('@duckdb/node-api');
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   try {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { createRequire } from 'node:module';
 import type { Column, Row } from '../../../src/schema/types.js';
 import { CONVERSIONS_COLUMNS, FUNNEL_COLUMNS, SPEND_COLUMNS } from '../../../src/providers/mbuzz/schemas.js';
 import type { Sink } from '../../../src/writers/types.js';
@@ -61,9 +61,13 @@ export function parseCsvWithPython(text: string): string[][] {
   return JSON.parse(out.toString('utf8')) as string[][];
 }
 
+// DuckDB lives in .cache/test-tools (scripts/test-tools.mjs says why), installed by `npm test`.
+type DuckDB = typeof import('@duckdb/node-api');
+const loadDuckDB = (): DuckDB => createRequire(join(ROOT, '.cache/test-tools/package.json'))('@duckdb/node-api') as DuckDB;
+
 /** Runs SQL in a throwaway in-memory DuckDB and returns rows as JSON-friendly objects. */
 export async function duckdb(sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await loadDuckDB().DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
     const reader = await connection.runAndReadAll(sql);
