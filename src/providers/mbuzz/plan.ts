@@ -5,7 +5,7 @@ import { orderedMerge } from '../../paginate/ordered-merge.js';
 import type { ExportObserver } from '../types.js';
 import type { MbuzzPage, MbuzzQuery } from './api.js';
 import { CHANNELS } from './channels.js';
-import { packChannels, planDays, sliceDays, type Rect } from './rectangles.js';
+import { FILL, packChannels, planDays, sliceDays, type Rect } from './rectangles.js';
 import { checkSinglePage, readQuery, windowLabel, type PageFetcher } from './window.js';
 
 // Reads a date range exactly once. The whole range is asked for first: when it fits one page that
@@ -132,22 +132,48 @@ class PartReader {
     yield* this.leaf(rect, first, acc);
   }
 
-  /** Exact per-channel counts (one-row pages, in parallel), then full pages of packed groups. */
+  /**
+   * A day too big for one page, split by channel. Each channel's share comes from exact counts
+   * over the whole part (asked once, one-row pages in parallel), the day's own total from one
+   * one-row page; channels are packed into groups expected to fill 85% of a page, and each group
+   * is read exactly (one page, or with its edges repaired if it overflows after all). The groups'
+   * totals must add up to the day's.
+   */
   private async *readByChannel(day: Rect, acc: { received: number }): AsyncGenerator<Row[]> {
-    const counts = await Promise.all(this.channels.map(async (channel) => ({ channel, count: (await this.page({ ...day, channels: [channel] }, 1)).meta.total_count })));
-    const { groups, big } = packChannels(counts, this.opts.perPage);
-    for (const g of groups) {
-      const rect = { ...day, channels: g.channels };
+    const [shares, dayPage] = await Promise.all([this.channelShares(), this.page(day, 1)]);
+    const dayTotal = dayPage.meta.total_count;
+    const estimates = this.channels.map((channel) => ({ channel, count: (shares.get(channel) ?? 0) * dayTotal }));
+    const { groups, big } = packChannels(estimates, FILL * this.opts.perPage);
+    // A channel with no rows in the part still belongs to some query, so the parts stay a partition.
+    const unseen = this.channels.filter((c) => !(shares.get(c) ?? 0));
+    if (unseen.length) {
+      const smallest = groups.reduce<(typeof groups)[number] | undefined>((m, g) => (!m || g.count < m.count ? g : m), undefined);
+      if (smallest) smallest.channels = [...smallest.channels, ...unseen].sort((a, b) => this.channels.indexOf(a) - this.channels.indexOf(b));
+      else groups.push({ channels: unseen, count: 0 });
+    }
+    let sum = 0;
+    for (const channels of [...groups.map((g) => g.channels), ...big.map((b) => [b.channel])]) {
+      const rect = { ...day, channels };
       const first = await this.page(rect);
-      if (first.meta.total_count !== g.count) {
-        throw new IntegrityError(`${windowLabel(this.opts.dataset, day.from, day.to, g.channels)}: counted ${g.count} rows, then the API served ${first.meta.total_count} (data changed during the export)`);
-      }
+      sum += first.meta.total_count;
       yield* this.leaf(rect, first, acc);
     }
-    for (const b of big) {
-      const rect = { ...day, channels: [b.channel] };
-      yield* this.leaf(rect, await this.page(rect), acc);
+    if (sum !== dayTotal) {
+      throw new IntegrityError(`${windowLabel(this.opts.dataset, day.from, day.to)}: its channels hold ${sum} rows but the API counts ${dayTotal} for the day (rows outside the known channels, or data changed during the export)`);
     }
+  }
+
+  private shares: Promise<Map<string, number>> | undefined;
+
+  /** Each channel's share of the part's rows: exact counts over the whole part, asked once. */
+  private channelShares(): Promise<Map<string, number>> {
+    this.shares ??= (async () => {
+      const whole = { from: this.part.from, to: this.part.to };
+      const counts = await Promise.all(this.channels.map(async (c) => [c, (await this.page({ ...whole, channels: [c] }, 1)).meta.total_count] as const));
+      const total = counts.reduce((n, [, k]) => n + k, 0);
+      return new Map(counts.map(([c, k]) => [c, total > 0 ? k / total : 0]));
+    })();
+    return this.shares;
   }
 
   private leaf(rect: Rect, first: MbuzzPage, acc: { received: number }): AsyncIterable<Row[]> | Row[][] {

@@ -96,7 +96,7 @@ describe('readRangeExactly', () => {
   it('fails with exit 6 when channel parts do not add up to the range (a row outside the 12 channels)', async () => {
     const rows = fixture([3000, 3000], 4);
     rows[10] = { ...rows[10]!, channel: 'tv' };
-    await expect(run(rows, 2)).rejects.toThrow(/hold 5999 rows but the API counts 6000/);
+    await expect(run(rows, 2)).rejects.toThrow(/conversions 2026-04-01: its channels hold 2999 rows but the API counts 3000 for the day/);
   });
 
   it('gives the same bytes twice over the same data (deterministic order)', async () => {
