@@ -28,7 +28,7 @@ export interface Checkpoint {
   rows: number;
   bytes: number;
   windows: CheckpointWindow[];
-  /** Parquet writer state (row-group metadata so far), base64 of v8.serialize. */
+  /** Parquet: the file beside this one holding the writer state (row-group metadata so far, v8-serialized). */
   writerState?: string;
   updatedAt: string;
 }
@@ -37,6 +37,12 @@ export function checkpointPaths(output: string): { checkpoint: string; temp: str
   const target = resolve(output);
   const dir = dirname(target);
   return { checkpoint: join(dir, `.${basename(target)}.mbuzz-checkpoint.json`), temp: join(dir, `.${basename(target)}.mbuzz-partial`) };
+}
+
+/** The writer state a checkpoint refers to (binary, beside it: it grows with the row groups). */
+export async function loadWriterState(checkpoint: string, cp: Checkpoint): Promise<Uint8Array | undefined> {
+  if (!cp.writerState) return undefined;
+  return fsp.readFile(join(dirname(checkpoint), cp.writerState)).catch(() => undefined);
 }
 
 /** Everything that decides the output's bytes; the key only as a hash. */
@@ -100,15 +106,20 @@ export class Checkpointer {
   private saving: Promise<void> = Promise.resolve();
   /** A checkpoint file exists (from this run or the one resumed): the temp file is worth keeping. */
   saved: boolean;
+  /** The writer-state file the current checkpoint names. */
+  private stateFile: string | undefined;
 
   constructor(
     private readonly path: string,
     private readonly base: Pick<Checkpoint, 'fingerprint' | 'describe'>,
     private readonly now: () => number,
     resumed?: Checkpoint,
+    /** Least time between saves: Parquet's state grows with the file, so it is saved less often. */
+    private readonly everyMs = 1000,
   ) {
     for (const w of resumed?.windows ?? []) this.windows.set(w.index, w);
     this.saved = resumed !== undefined;
+    this.stateFile = resumed?.writerState;
   }
 
   windowDone(info: WindowInfo, rows: number): void {
@@ -116,7 +127,7 @@ export class Checkpointer {
   }
 
   due(): boolean {
-    return this.now() - this.lastSave >= 1000;
+    return this.now() - this.lastSave >= this.everyMs;
   }
 
   /** `settle` makes the temp file durable and says its length; it is awaited before writing. */
@@ -129,13 +140,20 @@ export class Checkpointer {
       rows,
       bytes,
       windows: [...this.windows.values()].sort((a, b) => a.index - b.index),
-      writerState: writerState ? Buffer.from(writerState()).toString('base64') : undefined,
       updatedAt: new Date(this.now()).toISOString(),
     };
+    const state = writerState?.();
+    // The state goes to a new file named by its rows, then the checkpoint that points at it, then
+    // the old state goes: a crash at any moment leaves a checkpoint and the state it names.
+    const stateFile = state ? `${basename(this.path, '.json')}.state-${rows}` : undefined;
+    if (stateFile) cp.writerState = stateFile;
     const tmp = `${this.path}.tmp`;
     this.saving = this.saving.then(async () => {
+      if (state && stateFile) await fsp.writeFile(join(dirname(this.path), stateFile), state);
       await fsp.writeFile(tmp, JSON.stringify(cp));
       await fsp.rename(tmp, this.path);
+      if (this.stateFile && this.stateFile !== stateFile) await fsp.unlink(join(dirname(this.path), this.stateFile)).catch(() => undefined);
+      if (stateFile) this.stateFile = stateFile;
     });
     await this.saving;
     this.saved = true;
@@ -144,5 +162,10 @@ export class Checkpointer {
   async remove(): Promise<void> {
     await this.saving.catch(() => undefined);
     await fsp.unlink(this.path).catch(() => undefined);
+    // every state file, including one a crash left between writing a new state and dropping the old
+    const prefix = `${basename(this.path, '.json')}.state-`;
+    for (const f of await fsp.readdir(dirname(this.path)).catch(() => [] as string[])) {
+      if (f.startsWith(prefix)) await fsp.unlink(join(dirname(this.path), f)).catch(() => undefined);
+    }
   }
 }

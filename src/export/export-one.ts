@@ -1,7 +1,7 @@
 import type { Env } from '../cli/env.js';
 import { InterruptedError, ServerError, UsageError } from '../cli/errors.js';
 import { createProgress, formatDuration, type Progress } from '../cli/progress.js';
-import { Checkpointer, checkpointPaths, fingerprint, finishedPrefix, loadCheckpoint, type Checkpoint } from './checkpoint.js';
+import { Checkpointer, checkpointPaths, fingerprint, finishedPrefix, loadCheckpoint, loadWriterState, type Checkpoint } from './checkpoint.js';
 import { HttpClient } from '../http/client.js';
 import type { ExportObserver, ExportOptions } from '../providers/types.js';
 import type { Row } from '../schema/types.js';
@@ -62,7 +62,11 @@ export async function exportOne(options: ExportOptions, run: RunContext): Promis
     : options.output === undefined
       ? stdoutSink(env.stdout, { gzip: options.gzip })
       : await openFileSink(options.output, checkpointing ? { temp: { path: paths!.temp, resumeBytes: resumed?.bytes } } : { gzip: options.gzip });
-  const checkpoint = checkpointing ? new Checkpointer(paths!.checkpoint, { fingerprint: fp, describe: describe(options) }, () => Date.now(), resumed) : undefined;
+  // Parquet's state grows with its row groups: saved every 5 s rather than every second.
+  const every = options.format === 'parquet' ? 5000 : 1000;
+  const checkpoint = checkpointing ? new Checkpointer(paths!.checkpoint, { fingerprint: fp, describe: describe(options) }, () => Date.now(), resumed, every) : undefined;
+  const resumedState = resumed ? await loadWriterState(paths!.checkpoint, resumed) : undefined;
+  if (resumed?.writerState && !resumedState) throw new UsageError(`the checkpoint beside ${options.output} names ${resumed.writerState}, which is gone; run without --resume to start over`);
 
   const progress = createProgress(env, { enabled: options.progress && !options.quiet && !options.verbose, label: options.dataset.name });
   const windows: ManifestWindow[] = resumed ? finishedPrefix(resumed).map((w) => ({ ...w })) : [];
@@ -106,7 +110,7 @@ export async function exportOne(options: ExportOptions, run: RunContext): Promis
       if (removed.length) say(`removed ${removed.length} stale partitions of days that are now empty`);
       for (const p of parts) files.push(await fileEntry(options.output!, join(options.output!, p.path), { rows: p.rows, date: p.date }));
     } else {
-      const { writer, sink } = checkpoint ? checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed) : { writer: writerFor(options.format), sink: out!.sink };
+      const { writer, sink } = checkpoint ? checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed, resumedState) : { writer: writerFor(options.format), sink: out!.sink };
       written = await writer(rows, sink, { columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe });
       await out!.commit();
       await checkpoint?.remove();
@@ -148,11 +152,18 @@ async function findResume(path: string, fp: string, resume: boolean, output: str
 }
 
 /** Writers whose progress is checkpointed: after a text chunk lands, or after each Parquet row group. */
-function checkpointedWriter(options: ExportOptions, out: FileOutput, checkpoint: Checkpointer, handed: { rows: number }, resumed: Checkpoint | undefined): { writer: RowWriter; sink: Sink } {
+function checkpointedWriter(
+  options: ExportOptions,
+  out: FileOutput,
+  checkpoint: Checkpointer,
+  handed: { rows: number },
+  resumed: Checkpoint | undefined,
+  resumedState: Uint8Array | undefined,
+): { writer: RowWriter; sink: Sink } {
   const settle = () => out.settle({ sync: true });
   if (options.format === 'parquet') {
     const writer = parquetWriter({
-      resume: resumed?.writerState ? { state: Buffer.from(resumed.writerState, 'base64'), rows: resumed.rows } : undefined,
+      resume: resumed && resumedState ? { state: resumedState, rows: resumed.rows } : undefined,
       afterGroup: (rowsInFile, state) => (checkpoint.due() ? checkpoint.save(rowsInFile, settle, state) : undefined),
     });
     return { writer, sink: out.sink };
