@@ -7,7 +7,7 @@ import { customerId } from '../../src/sandbox/atribu/people.js';
 import { atribuCustomerRows, atribuJourneyEvents } from '../../src/sandbox/atribu/truth.js';
 import { CUSTOMERS_COLUMNS, JOURNEY_COLUMNS } from '../../src/providers/atribu/schemas.js';
 import { expectFile } from '../unit/atribu/formats.js';
-import { BIN, NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox } from './harness.js';
+import { BIN, NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox, useSandbox } from './harness.js';
 
 // The real CLI against a spawned sandbox. Expected rows come from the sandbox's own generator;
 // CSV and Parquet are read back by Python's csv module and DuckDB.
@@ -24,15 +24,7 @@ async function stats(sb: Sandbox): Promise<{ requests: number; byStatus: Record<
 }
 
 describe('atribu against the sandbox (--rate-limits off)', () => {
-  let sb: Sandbox;
-  const dir = tempDir();
-  beforeAll(async () => {
-    sb = await startSandbox(['--rate-limits', 'off']);
-  });
-  afterAll(async () => {
-    await sb.stop();
-    dir.cleanup();
-  });
+  const { sb, dir } = useSandbox(['--rate-limits', 'off']);
   const env = (key: string = ATRIBU_SANDBOX_KEYS.full) => ({ ATRIBU_BASE_URL: `${sb.url}/atribu`, ATRIBU_API_KEY: key });
   const exportTo = (args: string[], out: string, key?: string) => runCli(['export', ...args, '-o', out, '-q'], { env: env(key) });
 
@@ -114,15 +106,7 @@ describe('atribu against the sandbox (--rate-limits off)', () => {
 });
 
 describe('atribu against the sandbox with the real limit (60 units/min, 3 per call)', () => {
-  let sb: Sandbox;
-  const dir = tempDir();
-  beforeAll(async () => {
-    sb = await startSandbox();
-  });
-  afterAll(async () => {
-    await sb.stop();
-    dir.cleanup();
-  });
+  const { sb, dir } = useSandbox();
   const env = { ATRIBU_API_KEY: ATRIBU_SANDBOX_KEYS.full, ATRIBU_BASE_URL: '' };
 
   it('a small window goes through under the limit with no 429 along the way', async () => {

@@ -4,7 +4,7 @@ import { ATTRIBUTIONHUB_SANDBOX_KEYS } from '../../src/sandbox/attributionhub/mo
 import { attributionHubRecords } from '../../src/sandbox/attributionhub/truth.js';
 import { CONVERSIONS_COLUMNS, toRow } from '../../src/providers/attributionhub/records.js';
 import { expectFile } from '../unit/atribu/formats.js';
-import { NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox } from './harness.js';
+import { NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox, useSandbox } from './harness.js';
 
 // The real CLI against a spawned sandbox; expected rows from the sandbox's own generator.
 
@@ -18,15 +18,7 @@ async function requests(sb: Sandbox): Promise<number> {
 }
 
 describe('attributionhub:conversions against the sandbox', () => {
-  let sb: Sandbox;
-  const dir = tempDir();
-  beforeAll(async () => {
-    sb = await startSandbox();
-  });
-  afterAll(async () => {
-    await sb.stop();
-    dir.cleanup();
-  });
+  const { sb, dir } = useSandbox();
   const env = (key: string = ATTRIBUTIONHUB_SANDBOX_KEYS.standard) => ({ ATTRIBUTIONHUB_BASE_URL: `${sb.url}/attributionhub`, ATTRIBUTIONHUB_API_KEY: key });
   const run = (args: string[], key?: string) => runCli(['export', 'attributionhub:conversions', '--from', FROM, '--to', TO, ...args], { env: env(key) });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { truthRows } from '../../src/sandbox/truth.js';
 import { duckdb, sqlString } from '../unit/writers/helpers.js';
-import { canon, NOW, runCli, startSandbox, tempDir, TEST_KEY, type Sandbox, ROOT } from './harness.js';
+import { canon, NOW, runCli, startSandbox, tempDir, TEST_KEY, type Sandbox, ROOT, useSandbox } from './harness.js';
 
 // Cron-grade runs: incremental state across a moving "today" (MBUZZ_NOW), Hive partitions read
 // back by DuckDB, the manifest checked against the files themselves, several datasets in one run.
@@ -14,15 +14,7 @@ const truth = (dataset: 'conversions' | 'funnel' | 'spend', from: string, to: st
   [...truthRows(dataset, { seed: 1, scale: 1, environment: 'test', from, to, now: NOW, dataStart: '2025-01-01' })];
 
 describe('cron-grade exports', () => {
-  let sb: Sandbox;
-  const dir = tempDir();
-  beforeAll(async () => {
-    sb = await startSandbox();
-  });
-  afterAll(async () => {
-    await sb.stop();
-    dir.cleanup();
-  });
+  const { sb, dir } = useSandbox();
   const env = (now?: string) => ({ MBUZZ_BASE_URL: sb.url, MBUZZ_API_KEY: TEST_KEY, MBUZZ_NOW: now });
 
   it('--state moves forward with today, never records today, and --lookback re-reads late days', async () => {

@@ -6,7 +6,7 @@ import { CONVERSIONS_COLUMNS, FUNNEL_COLUMNS, SPEND_COLUMNS } from '../../src/pr
 import type { Column } from '../../src/schema/types.js';
 import { duckdb, parseCsvWithPython, sqlString } from '../unit/writers/helpers.js';
 import { csvCell, fromDuck } from '../unit/atribu/formats.js';
-import { canon, LIVE_KEY, NOW, parseNdjson, runCli, startSandbox, tempDir, TEST_KEY, type Sandbox } from './harness.js';
+import { canon, LIVE_KEY, NOW, parseNdjson, runCli, startSandbox, tempDir, TEST_KEY, type Sandbox, useSandbox } from './harness.js';
 
 // The real CLI against a real sandbox process. Expected rows come from the sandbox's own
 // generator (truthRows), never from the exporter; CSV and Parquet are read back by Python's csv
@@ -36,15 +36,7 @@ async function checkFile(path: string, format: 'ndjson' | 'csv' | 'parquet', dat
 }
 
 describe('mbuzz export against the sandbox', () => {
-  let sb: Sandbox;
-  const dir = tempDir();
-  beforeAll(async () => {
-    sb = await startSandbox();
-  });
-  afterAll(async () => {
-    await sb.stop();
-    dir.cleanup();
-  });
+  const { sb, dir } = useSandbox();
   const env = () => ({ MBUZZ_BASE_URL: sb.url, MBUZZ_API_KEY: TEST_KEY });
 
   for (const dataset of ['conversions', 'funnel', 'spend'] as const) {
@@ -113,15 +105,7 @@ describe('mbuzz export against the sandbox', () => {
 });
 
 describe('exactly once despite unstable ordering and faults (the issue 2 acceptance run)', () => {
-  let sb: Sandbox;
-  const dir = tempDir();
-  beforeAll(async () => {
-    sb = await startSandbox(['--tie-order', 'random', '--fault-rate', '0.08', '--scale', '0.25']);
-  });
-  afterAll(async () => {
-    await sb.stop();
-    dir.cleanup();
-  });
+  const { sb, dir } = useSandbox(['--tie-order', 'random', '--fault-rate', '0.08', '--scale', '0.25']);
 
   it.each(['ndjson', 'csv', 'parquet'] as const)('30 days of live conversions (>= 50k rows) -> %s', async (format) => {
     const expected = truth('conversions', '2026-04-01', '2026-04-30', { env: 'live', scale: 0.25 });
@@ -137,15 +121,7 @@ describe('exactly once despite unstable ordering and faults (the issue 2 accepta
 });
 
 describe('exit codes, and nothing half-written', () => {
-  let sb: Sandbox;
-  const dir = tempDir();
-  beforeAll(async () => {
-    sb = await startSandbox();
-  });
-  afterAll(async () => {
-    await sb.stop();
-    dir.cleanup();
-  });
+  const { sb, dir } = useSandbox();
   const stats = async () => (await (await fetch(`${sb.url}/_sandbox/stats`)).json()) as { requests: number };
   const leftovers = () => readdirSync(dir.path);
 

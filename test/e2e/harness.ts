@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -76,4 +77,30 @@ export function canon(rows: Iterable<unknown>): string[] {
 export function parseNdjson(buf: Buffer | string): Record<string, unknown>[] {
   const text = buf.toString();
   return text === '' ? [] : text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/**
+ * A sandbox process and a temp directory for the enclosing describe block: started in beforeAll,
+ * stopped and removed in afterAll. `sb` reads through to the running sandbox.
+ */
+export function useSandbox(args: string[] = []): { sb: Sandbox; dir: { path: string; cleanup(): void } } {
+  let running: Sandbox | undefined;
+  const dir = tempDir();
+  beforeAll(async () => {
+    running = await startSandbox(args);
+  });
+  afterAll(async () => {
+    await running?.stop();
+    dir.cleanup();
+  });
+  const sb: Sandbox = {
+    get url() {
+      return running!.url;
+    },
+    get child() {
+      return running!.child;
+    },
+    stop: () => running!.stop(),
+  };
+  return { sb, dir };
 }
