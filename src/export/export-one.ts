@@ -23,7 +23,6 @@ export interface ExportResult {
 
 export interface RunContext {
   env: Env;
-  started: number;
   say: (line: string) => void;
   resume: boolean;
   /** -o is a directory of date=YYYY-MM-DD partitions. */

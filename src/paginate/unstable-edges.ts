@@ -144,32 +144,33 @@ function boundaryValue(values: string[]): string | undefined {
   return undefined;
 }
 
-/** Latest p in [max(pos, s), e] where switching from cur to the probe loses and repeats nothing. */
-function leftCut(cur: Row[], base: number, probe: Row[], c0: number, s: number, e: number, pos: number, key: (r: Row) => string): number | undefined {
+/**
+ * Positions p in [from, to] where reads `a` and `b` (holding positions aBase.. and bBase..) put
+ * the same multiset of rows in [from, p), given whatever they inherited before `from`: the cuts
+ * where switching from one read to the other loses and repeats nothing. Ascending; undefined when
+ * no value of D clearly dominates (a tie group wider than the overlap).
+ */
+function exactCuts(a: Row[], aBase: number, b: Row[], bBase: number, from: number, to: number, key: (r: Row) => string): number[] | undefined {
   const d = new MultisetDelta();
   const values: string[] = [d.value];
-  for (let i = s; i < e; i++) {
-    d.add(key(cur[i - base]!), 1);
-    d.add(key(probe[i - c0]!), -1);
+  for (let i = from; i < to; i++) {
+    d.add(key(a[i - aBase]!), 1);
+    d.add(key(b[i - bBase]!), -1);
     values.push(d.value);
   }
   const boundary = boundaryValue(values);
   if (boundary === undefined) return undefined;
-  for (let p = e; p >= Math.max(pos, s); p--) if (values[p - s] === boundary) return p;
-  return undefined;
+  const cuts: number[] = [];
+  values.forEach((v, i) => v === boundary && cuts.push(from + i));
+  return cuts;
 }
 
-/** Earliest q in [e, t] where switching from the probe to page k+1 loses and repeats nothing. */
+/** Latest p in [max(pos, s), e] where switching from cur to the probe is exact. */
+function leftCut(cur: Row[], base: number, probe: Row[], c0: number, s: number, e: number, pos: number, key: (r: Row) => string): number | undefined {
+  return exactCuts(cur, base, probe, c0, s, e, key)?.findLast((p) => p >= Math.max(pos, s));
+}
+
+/** Earliest q in [e, t] where switching from the probe to page k+1 is exact. */
 function rightCut(probe: Row[], c0: number, next: Row[], e: number, t: number, key: (r: Row) => string): number | undefined {
-  const d = new MultisetDelta();
-  const values: string[] = [d.value];
-  for (let i = e; i < t; i++) {
-    d.add(key(probe[i - c0]!), 1);
-    d.add(key(next[i - e]!), -1);
-    values.push(d.value);
-  }
-  const boundary = boundaryValue(values);
-  if (boundary === undefined) return undefined;
-  for (let q = e; q <= t; q++) if (values[q - e] === boundary) return q;
-  return undefined;
+  return exactCuts(probe, c0, next, e, e, t, key)?.[0];
 }

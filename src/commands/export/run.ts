@@ -60,7 +60,7 @@ export async function runExport(flags: ExportFlags, env: Env): Promise<ExitCode>
     }
     const options = resolve(f);
     for (const w of options.warnings) say(`warning: ${w}`);
-    results.push(await exportOne(options, { env, started: Date.now(), say, resume: flags.resume === true, partitionBy: flags.partitionBy }));
+    results.push(await exportOne(options, { env, say, resume: flags.resume === true, partitionBy: flags.partitionBy }));
     if (state && key) {
       state.entries[key] = { lastCompleteDay: completeThrough(options.to, today), updatedAt: env.now().toISOString(), dataset: dataset.name, profile: options.profileName };
       await saveState(flags.state!, state);
