@@ -5,7 +5,7 @@ import { Checkpointer, checkpointPaths, fingerprint, finishedPrefix, loadCheckpo
 import { HttpClient } from '../http/client.js';
 import type { ExportObserver, ExportOptions } from '../providers/types.js';
 import type { Row } from '../schema/types.js';
-import { csvRecord, openFileSink, stdoutSink, writerFor } from '../writers/index.js';
+import { openFileSink, stdoutSink, writerFor } from '../writers/index.js';
 import { parquetWriter } from '../writers/parquet.js';
 import type { FileOutput } from '../writers/file-sink.js';
 import type { Output, RowWriter, Sink } from '../writers/types.js';
@@ -110,7 +110,9 @@ export async function exportOne(options: ExportOptions, run: RunContext): Promis
       for (const p of parts) files.push(await fileEntry(options.output!, join(options.output!, p.path), { rows: p.rows, date: p.date }));
     } else {
       const { writer, sink } = checkpoint ? checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed, resumedState) : { writer: writerFor(options.format), sink: out!.sink };
-      written = await writer(rows, sink, { columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe });
+      // a resumed CSV already starts with its header
+      const header = !(resumed && resumed.bytes > 0);
+      written = await writer(rows, sink, { columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe, header });
       await out!.commit();
       await checkpoint?.remove();
       if (options.output !== undefined) files = [await fileEntry(dirname(resolvePath(options.output)), options.output, { rows: (resumed?.rows ?? 0) + written })];
@@ -168,16 +170,8 @@ function checkpointedWriter(
     return { writer, sink: out.sink };
   }
   // A text chunk holds every row handed to the writer so far; once it has landed, those rows are in the file.
-  let skip = resumed && resumed.bytes > 0 && options.format === 'csv' ? csvRecord(options.columns.map((c) => c.name)).length : 0;
   const sink: Sink = {
     async write(chunk) {
-      if (skip > 0 && typeof chunk === 'string') {
-        // resumed CSV: the header is already in the file
-        const cut = Math.min(skip, chunk.length);
-        skip -= cut;
-        chunk = chunk.slice(cut);
-        if (chunk.length === 0) return;
-      }
       const rows = handed.rows;
       await out.sink.write(chunk);
       if (checkpoint.due()) await checkpoint.save(rows, settle);

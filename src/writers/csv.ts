@@ -1,5 +1,5 @@
 import type { Column, Row } from '../schema/types.js';
-import { TextBatch } from './text-batch.js';
+import { writeLines } from './text-batch.js';
 import type { RowWriter, Sink, WriterOptions } from './types.js';
 import { textOf } from './values.js';
 
@@ -51,20 +51,8 @@ export function csvRecord(fields: readonly string[]): string {
  * included, ends in CRLF. Empty input writes the header alone so the file still says what
  * its columns are.
  */
-export const writeCsv: RowWriter = async (rows: AsyncIterable<Row>, sink: Sink, options: WriterOptions) => {
-  const { columns } = options;
-  const encode = csvLine(columns, options.csvSafe === true);
-  const batch = new TextBatch(sink);
-  await batch.add(csvRecord(columns.map((c) => c.name)));
-  let count = 0;
-  for await (const row of rows) {
-    const pending = batch.add(encode(row));
-    count += 1;
-    if (pending) await pending;
-  }
-  await batch.flush();
-  return count;
-};
+export const writeCsv: RowWriter = (rows: AsyncIterable<Row>, sink: Sink, options: WriterOptions) =>
+  writeLines(rows, sink, csvLine(options.columns, options.csvSafe === true), options.header === false ? undefined : csvRecord(options.columns.map((c) => c.name)));
 
 function csvLine(columns: readonly Column[], safe: boolean): (row: Row) => string {
   const names = columns.map((c) => c.name);

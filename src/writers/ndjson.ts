@@ -1,5 +1,5 @@
 import type { Column, Row } from '../schema/types.js';
-import { TextBatch } from './text-batch.js';
+import { writeLines } from './text-batch.js';
 import type { RowWriter, Sink, WriterOptions } from './types.js';
 import { jsonText } from './values.js';
 
@@ -7,18 +7,8 @@ import { jsonText } from './values.js';
  * One JSON object per line, `\n` terminated (also after the last row, so files concatenate).
  * Empty input writes nothing at all: zero rows is zero lines.
  */
-export const writeNdjson: RowWriter = async (rows: AsyncIterable<Row>, sink: Sink, options: WriterOptions) => {
-  const encode = options.passThrough ? passThroughLine : projectedLine(options.columns);
-  const batch = new TextBatch(sink);
-  let count = 0;
-  for await (const row of rows) {
-    const pending = batch.add(encode(row));
-    count += 1;
-    if (pending) await pending;
-  }
-  await batch.flush();
-  return count;
-};
+export const writeNdjson: RowWriter = (rows: AsyncIterable<Row>, sink: Sink, options: WriterOptions) =>
+  writeLines(rows, sink, options.passThrough ? passThroughLine : projectedLine(options.columns));
 
 /** The row as parsed from the API: its key order and any fields the schema does not know. */
 function passThroughLine(row: Row): string {

@@ -1,3 +1,4 @@
+import type { Row } from '../schema/types.js';
 import type { Sink } from './types.js';
 
 /**
@@ -32,4 +33,21 @@ export class TextBatch {
     this.text = '';
     return this.sink.write(chunk);
   }
+}
+
+/**
+ * The text writers' loop: `first` (a header) and then one encoded line per row, in ~64 KB chunks,
+ * waiting on the sink whenever a chunk goes out. Returns the number of rows.
+ */
+export async function writeLines(rows: AsyncIterable<Row>, sink: Sink, encode: (row: Row) => string, first?: string): Promise<number> {
+  const batch = new TextBatch(sink);
+  if (first !== undefined) await batch.add(first);
+  let count = 0;
+  for await (const row of rows) {
+    const pending = batch.add(encode(row));
+    count += 1;
+    if (pending) await pending;
+  }
+  await batch.flush();
+  return count;
 }

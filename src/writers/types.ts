@@ -38,6 +38,8 @@ export interface WriterOptions {
    * left alone. Off by default, since it changes the data for every other reader.
    */
   csvSafe?: boolean;
+  /** CSV only: write the header line (default true); off when appending to a file that has it. */
+  header?: boolean;
 }
 
 export type ParquetCodec = 'SNAPPY' | 'GZIP' | 'BROTLI' | 'UNCOMPRESSED';

@@ -68,6 +68,13 @@ describe('CSV writer', () => {
     expect(await csvOf([], SPEND_COLUMNS)).toBe(`${SPEND_COLUMNS.map((c) => c.name).join(',')}\r\n`);
   });
 
+  it('leaves the header out when told to (appending to a resumed file)', async () => {
+    const sink = new MemorySink();
+    const cols: Column[] = [{ name: 'a', type: 'string', nullable: true }];
+    expect(await writeCsv(rowsOf([{ a: 'x' }, { a: null }]), sink, { columns: cols, header: false })).toBe(2);
+    expect(sink.text()).toBe('x\r\n\r\n');
+  });
+
   it('follows the column order given (--fields), dropping other fields', async () => {
     const columns = ['channel', 'date', 'is_acquisition'].map((n) => CONVERSIONS_COLUMNS.find((c) => c.name === n)!);
     const text = await csvOf(fixtureRows('conversions').slice(0, 2), columns);
