@@ -112,8 +112,7 @@ export class HttpClient {
         const res = await this.limiter.run(() => this.send(req));
         const ms = Date.now() - started;
         const out = this.interpret(req, res, accept);
-        const rows = count(out);
-        this.log(`${req.method} ${this.mask(req.url)} ${res.status} ${ms}ms ${rows !== undefined ? `${rows} rows` : ''}${attempt ? ` (retry ${attempt})` : ''}`);
+        this.log(() => `${req.method} ${this.mask(req.url)} ${res.status} ${ms}ms ${((n) => (n !== undefined ? `${n} rows` : ''))(count(out))}${attempt ? ` (retry ${attempt})` : ''}`);
         return out;
       } catch (err) {
         if (this.opts.signal.aborted) throw new InterruptedError();
@@ -124,7 +123,7 @@ export class HttpClient {
         }
         const wait = err.waitMs ?? backoffDelay(attempt, this.policy, this.opts.random);
         this.stats.retries++;
-        this.log(`${req.method} ${this.mask(req.url)} ${this.mask(last)}; retrying in ${wait}ms (attempt ${attempt + 2}/${this.policy.retries + 1})`);
+        this.log(() => `${req.method} ${this.mask(req.url)} ${this.mask(last)}; retrying in ${wait}ms (attempt ${attempt + 2}/${this.policy.retries + 1})`);
         try {
           await this.opts.sleep(wait, this.opts.signal);
         } catch {
@@ -202,8 +201,9 @@ export class HttpClient {
     throw new RejectedError(`request rejected (${status})${quoted}`);
   }
 
-  private log(line: string): void {
-    this.opts.log?.(line.trimEnd());
+  /** Built only with --verbose: masking a URL is not free, and it would happen on every request. */
+  private log(line: () => string): void {
+    if (this.opts.log) this.opts.log(line().trimEnd());
   }
 }
 

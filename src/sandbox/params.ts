@@ -57,7 +57,8 @@ export function parseRailsQuery(qs: string): RailsParams {
   return params;
 }
 
-function decode(s: string): string {
+/** A query-string component: `+` is a space, a stray `%` is kept rather than failing the request. */
+export function decode(s: string): string {
   const spaced = s.replace(/\+/g, ' ');
   try {
     return decodeURIComponent(spaced);

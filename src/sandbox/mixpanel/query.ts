@@ -1,5 +1,6 @@
 // Reading a request's parameters the way the Data API does, with its error messages
 // (api-contracts/others.md §1): every failure is HTTP 400 {"error":"…","request":"/api/2.0/…?…"}.
+import { decode } from '../params.js';
 
 export class ApiError extends Error {
   constructor(
@@ -22,16 +23,6 @@ export function parseForm(query: string): Map<string, string> {
     out.set(decode(rawKey), decode(rawValue));
   }
   return out;
-}
-
-function decode(s: string): string {
-  const spaced = s.replace(/\+/g, ' ');
-  try {
-    return decodeURIComponent(spaced);
-  } catch {
-    // A stray % is kept as it is rather than failing the whole request.
-    return spaced;
-  }
 }
 
 export class Params {
