@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { truthRows } from '../../src/sandbox/truth.js';
@@ -47,6 +47,30 @@ describe('cron-grade exports', () => {
     expect(back.length).toBe(expected.length);
     const key = (r: Record<string, unknown>) => JSON.stringify([r.date, r.channel, r.attribution_model, Number(r.credit), JSON.stringify(typeof r.properties === 'string' ? JSON.parse(r.properties) : r.properties), r.touchpoint_index ?? null]);
     expect(back.map(key).sort()).toEqual(expected.map(key).sort());
+  });
+
+  it("exports through the README's profile: ~/.config/mbuzz/config.yaml with base_url, api_key_env and format", async () => {
+    const home = join(dir.path, 'home');
+    const work = join(dir.path, 'work');
+    mkdirSync(join(home, '.config', 'mbuzz'), { recursive: true });
+    mkdirSync(work);
+    writeFileSync(
+      join(home, '.config', 'mbuzz', 'config.yaml'),
+      `profile: prod\nprofiles:\n  prod:\n    base_url: ${sb.url}\n    api_key_env: MBUZZ_PROD_KEY\n    format: parquet\n`,
+    );
+    const out = join(work, 'conversions'); // no extension: the profile's format decides
+    const r = await runCli(['export', 'conversions', '--from', '2026-04-05', '--to', '2026-04-06', '-o', out, '--quiet'], {
+      cwd: work,
+      env: { HOME: home, MBUZZ_PROD_KEY: TEST_KEY },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const rows = await duckdb(`SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlString(out)})`);
+    expect(rows).toEqual([{ n: truth('conversions', '2026-04-05', '2026-04-06').length }]);
+    const profiles = await runCli(['profiles'], { cwd: work, env: { HOME: home, MBUZZ_PROD_KEY: TEST_KEY } });
+    expect(profiles.stdout.toString()).toContain(`config: ${join(home, '.config', 'mbuzz', 'config.yaml')}`);
+    expect(profiles.stdout.toString()).toMatch(/\* prod \(active via profile: in the file\)/);
+    expect(profiles.stdout.toString()).toContain('api_key: from $MBUZZ_PROD_KEY (sk_test_…cdef)');
   });
 
   it('writes a manifest whose sizes and sha256 match the files, with windows and the API totals', async () => {
