@@ -21,7 +21,8 @@ export function createProgress(env: Env, options: { enabled: boolean; label: str
   let spinner: Ora | undefined;
   let last = 0;
   if (options.enabled && env.stderrIsTTY) {
-    spinner = ora({ stream: env.stderr, text: options.label, discardStdin: false }).start();
+    // stderr is known to be a terminal here (the env says so); ora need not guess again
+    spinner = ora({ stream: env.stderr, text: options.label, discardStdin: false, isEnabled: true }).start();
   }
   const render = (force = false) => {
     if (!spinner) return;
