@@ -1,6 +1,6 @@
 import { CommanderError, type Command } from 'commander';
-import { MbuzzError, type ExitCode } from './errors.js';
-import type { Env } from './env.js';
+import { MbuzzError } from '../core/errors.js';
+import type { Env } from '../core/env.js';
 import { buildProgram } from './program.js';
 
 const REPORT_URL = 'https://github.com/mbuzz/mbuzz/issues';
@@ -10,12 +10,11 @@ const REPORT_URL = 'https://github.com/mbuzz/mbuzz/issues';
  * Everything below throws typed errors; nothing below prints a stack trace.
  */
 export async function main(argv: readonly string[], env: Env): Promise<number> {
-  const result: { code: ExitCode } = { code: 0 };
-  const program = buildProgram(env, result);
+  const { program, exitCode } = buildProgram(env);
   quietCommanderErrors(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return result.code;
+    return exitCode();
   } catch (err) {
     return exitCodeFor(err, env);
   }

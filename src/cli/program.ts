@@ -1,43 +1,37 @@
 import { Command } from 'commander';
-import type { Env } from './env.js';
-import type { ExitCode } from './errors.js';
-import { registerExport } from '../commands/export/command.js';
-import { registerSandbox } from '../commands/sandbox/command.js';
-import { registerProfiles } from '../commands/profiles/command.js';
-import { registerDatasets } from '../commands/datasets/command.js';
-import { registerSchema } from '../commands/schema/command.js';
-import { registerCompletion } from '../commands/completion/command.js';
-import { VERSION } from '../version.js';
+import type { Env } from '../core/env.js';
+import type { ExitCode } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
+import type { CommandSpec } from '../commands/spec.js';
+import { exportCommand } from '../commands/export/command.js';
+import { sandboxCommand } from '../commands/sandbox/command.js';
+import { profilesCommand } from '../commands/profiles/command.js';
+import { datasetsCommand } from '../commands/datasets/command.js';
+import { schemaCommand } from '../commands/schema/command.js';
+import { completionCommand } from '../commands/completion/command.js';
 
-/** Where a command's action leaves its exit code for main(). */
-export interface CommandResult {
-  code: ExitCode;
-}
+const COMMANDS: readonly CommandSpec[] = [exportCommand, datasetsCommand, schemaCommand, profilesCommand, sandboxCommand, completionCommand];
 
-export function buildProgram(env: Env, result: CommandResult): Command {
+/** The commander program, and the exit code of whichever command it ran (0 for help and version). */
+export function buildProgram(env: Env): { program: Command; exitCode: () => ExitCode } {
+  let code: ExitCode = 0;
+  const output = {
+    writeOut: (s: string) => env.stdout.write(s),
+    writeErr: (s: string) => env.stderr.write(s),
+    outputError: (s: string, write: (s: string) => void) => write(`mbuzz: ${s.replace(/^error: /, '')}`),
+  };
   const program = new Command('mbuzz')
     .description('Pull every row of a dataset out of marketing-analytics APIs into NDJSON, CSV or Parquet.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({
-      writeOut: (s) => env.stdout.write(s),
-      writeErr: (s) => env.stderr.write(s),
-      outputError: (s, write) => write(`mbuzz: ${s.replace(/^error: /, '')}`),
-    })
+    .configureOutput(output)
     .exitOverride();
-  registerExport(program, env, result);
-  registerDatasets(program, env, result);
-  registerSchema(program, env, result);
-  registerProfiles(program, env, result);
-  registerSandbox(program, env, result);
-  registerCompletion(program, env, result);
-  // exitOverride and output config are not inherited by subcommands added with .command()
-  for (const cmd of program.commands) {
-    cmd.exitOverride().configureOutput({
-      writeOut: (s) => env.stdout.write(s),
-      writeErr: (s) => env.stderr.write(s),
-      outputError: (s, write) => write(`mbuzz: ${s.replace(/^error: /, '')}`),
+  for (const spec of COMMANDS) {
+    // exitOverride and output config are not inherited by subcommands added with .command()
+    const command = spec.declare(program).exitOverride().configureOutput(output);
+    command.action(async (...args: unknown[]) => {
+      code = await spec.run(env, args.slice(0, -1), command);
     });
   }
-  return program;
+  return { program, exitCode: () => code };
 }

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 
 // The shape of a config file (snake_case, as users write it) and its validation. Errors name the
 // file and the key path; unknown keys are warnings, so a newer file still works with an older mbuzz.

@@ -1,5 +1,5 @@
-import { AuthError, InterruptedError, MbuzzError, RejectedError, ServerError } from '../cli/errors.js';
-import { redact } from '../secrets.js';
+import { AuthError, InterruptedError, MbuzzError, RejectedError, ServerError } from '../core/errors.js';
+import { redact } from '../core/secrets.js';
 import { BodyTooLargeError, type HttpRequest, type HttpResponse, type Transport } from './transport.js';
 import { Limiter } from './limiter.js';
 import { backoffDelay, DEFAULT_BACKOFF, errorCode, isRetryableNetworkError, parseRetryAfter, RETRYABLE_STATUS, type BackoffPolicy } from './retry.js';

@@ -1,28 +1,11 @@
 import { Agent, request } from 'undici';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 
-export interface HttpRequest {
-  method: 'GET' | 'POST';
-  url: string;
-  headers: Record<string, string>;
-  body?: string;
-  /** Time allowed for the headers, and then for each gap in the body. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-export interface HttpResponse {
-  status: number;
-  /** Lower-case names. */
-  headers: Record<string, string>;
-  /** Decoded (gunzipped) body text. */
-  body: string;
-}
-
-/** One HTTP exchange. Redirects are not followed: a redirect is answered to the caller. */
-export type Transport = ((req: HttpRequest) => Promise<HttpResponse>) & { close?: () => Promise<void> };
+// The exchange's shape is the environment's (core/env.ts): the client and tests see only that.
+import type { HttpRequest, HttpResponse, Transport } from '../core/env.js';
+export type { HttpRequest, HttpResponse, Transport };
 
 /** Bodies above this are refused rather than buffered: a 1000-row page is ~1 MB. */
 export const MAX_BODY_BYTES = 256 * 1024 * 1024;

@@ -1,4 +1,4 @@
-import { IntegrityError } from '../cli/errors.js';
+import { IntegrityError } from '../core/errors.js';
 import { placeFields, type RequestParts, type TokenPlace } from './offset.js';
 import type { Page, Paginator } from './types.js';
 

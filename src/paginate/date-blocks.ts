@@ -1,5 +1,5 @@
-import { IntegrityError } from '../cli/errors.js';
-import { addDays, toEpochDay } from '../dates.js';
+import { IntegrityError } from '../core/errors.js';
+import { addDays, toEpochDay } from '../core/dates.js';
 import type { Page, Paginator } from './types.js';
 
 /** An inclusive run of UTC days. */

@@ -1,4 +1,4 @@
-import { IntegrityError } from '../cli/errors.js';
+import { IntegrityError } from '../core/errors.js';
 import type { Page, Paginator } from './types.js';
 
 export const DEFAULT_MAX_PAGES = 1_000_000;

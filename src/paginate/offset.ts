@@ -1,4 +1,4 @@
-import { IntegrityError } from '../cli/errors.js';
+import { IntegrityError } from '../core/errors.js';
 import type { Page, Paginator } from './types.js';
 
 // Offset paging, with Airbyte's split between "what the next token is" and "where it goes":

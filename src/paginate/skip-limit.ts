@@ -1,5 +1,5 @@
-import { IntegrityError } from '../cli/errors.js';
-import type { Row } from '../schema/types.js';
+import { IntegrityError } from '../core/errors.js';
+import type { Row } from '../core/columns.js';
 import type { Page, Paginator } from './types.js';
 
 export interface SkipLimitRequest {

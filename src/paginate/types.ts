@@ -1,4 +1,4 @@
-import type { Row } from '../schema/types.js';
+import type { Row } from '../core/columns.js';
 
 /** One page as a paginator sees it: the rows the record selector found and the whole body. */
 export interface Page {

@@ -1,5 +1,5 @@
-import { IntegrityError } from '../cli/errors.js';
-import type { Row } from '../schema/types.js';
+import { IntegrityError } from '../core/errors.js';
+import type { Row } from '../core/columns.js';
 
 // Exact reading of an OFFSET-paged result whose order has ties the server may break differently
 // on every query (mbuzz: credit rows share a timestamp; funnel sorts unstably). Rows have no ids.

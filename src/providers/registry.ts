@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { DatasetDef } from './types.js';
 import { MBUZZ_DATASETS } from './mbuzz/datasets.js';
 import { MIXPANEL_DATASETS } from './mixpanel/datasets.js';

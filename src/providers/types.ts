@@ -1,4 +1,4 @@
-import type { Column, Row } from '../schema/types.js';
+import type { Column, Row } from '../core/columns.js';
 import type { ProviderName } from '../config/schema.js';
 import type { HttpClient } from '../http/client.js';
 import type { Format } from '../writers/types.js';

@@ -7,7 +7,7 @@ import { countRows, stableRows, type WindowQuery } from './pager.js';
 import { SandboxWorld, filterFor } from './world.js';
 import type { DatasetName } from './dataset.js';
 import type { SandboxEnvironment } from './keys.js';
-import type { Row } from '../schema/types.js';
+import type { Row } from '../core/columns.js';
 
 export interface TruthQuery {
   seed: number;

@@ -1,12 +1,15 @@
 import { writeCsv } from './csv.js';
 import { writeNdjson } from './ndjson.js';
-import { writeParquet } from './parquet.js';
 import type { Format, RowWriter } from './types.js';
+
+// The Parquet writer (hyparquet-writer and its codecs) loads only when a Parquet file is written:
+// most runs never need it, and it is a good share of start-up time.
+const writeParquetLazily: RowWriter = async (rows, sink, options) => (await import('./parquet.js')).writeParquet(rows, sink, options);
 
 const WRITERS: Record<Format, RowWriter> = {
   ndjson: writeNdjson,
   csv: writeCsv,
-  parquet: writeParquet,
+  parquet: writeParquetLazily,
 };
 
 export function writerFor(format: Format): RowWriter {
@@ -15,9 +18,5 @@ export function writerFor(format: Format): RowWriter {
 
 export { writeCsv, csvField, csvRecord } from './csv.js';
 export { writeNdjson } from './ndjson.js';
-export { writeParquet, parquetSchema, PARQUET_ROW_GROUP_ROWS } from './parquet.js';
-export { openFileSink, type FileSinkOptions, type TempFile } from './file-sink.js';
-export { stdoutSink, isOutputClosed, type StdoutSinkOptions } from './stdout-sink.js';
-export { gzipSink, type GzipSink } from './gzip-sink.js';
-export { textOf, parquetConverter, daysFromIsoDate, jsonText } from './values.js';
+export { textOf, daysFromIsoDate, jsonText } from './values.js';
 export type { Format, Output, ParquetCodec, RowWriter, Sink, WriterOptions } from './types.js';

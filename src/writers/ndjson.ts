@@ -1,4 +1,4 @@
-import type { Column, Row } from '../schema/types.js';
+import type { Column, Row } from '../core/columns.js';
 import { writeLines } from './text-batch.js';
 import type { RowWriter, Sink, WriterOptions } from './types.js';
 import { jsonText } from './values.js';

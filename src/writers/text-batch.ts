@@ -1,4 +1,4 @@
-import type { Row } from '../schema/types.js';
+import type { Row } from '../core/columns.js';
 import type { Sink } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Column, Row } from '../schema/types.js';
+import type { Column, Row } from '../core/columns.js';
 
 /**
  * Where encoded bytes go: stdout, an atomic file, a gzip stream. `write` resolves when the
@@ -20,7 +20,8 @@ export interface Output {
   abort(): Promise<void>;
 }
 
-export type Format = 'ndjson' | 'csv' | 'parquet';
+export const FORMATS = ['ndjson', 'csv', 'parquet'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface WriterOptions {
   /** Columns in output order (after --fields). CSV header and Parquet schema come from here. */

@@ -1,5 +1,5 @@
-import { IntegrityError } from '../cli/errors.js';
-import type { Column, ColumnType } from '../schema/types.js';
+import { IntegrityError } from '../core/errors.js';
+import type { Column, ColumnType } from '../core/columns.js';
 
 // One place decides how a value of each ColumnType is rendered, so a CSV cell and the
 // matching Parquet value never disagree (a json column is the same compact text in both,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { utcToday } from '../../src/dates.js';
+import { utcToday } from '../../src/core/dates.js';
 import { findDataset } from '../../src/providers/registry.js';
 import { flattenEventNames, flattenEventProperties, flattenEventsTop, flattenPropertiesTop, flattenPropertyValues, flattenRetention } from '../../src/providers/mixpanel/flatten-events.js';
 import { flattenFunnelDates, flattenFunnelNames, flattenFunnelProperties, flattenFunnelPropertyNames, flattenFunnels } from '../../src/providers/mixpanel/flatten-funnels.js';
@@ -9,7 +9,7 @@ import { encodeList } from '../../src/providers/mixpanel/sign.js';
 import { intervalFor, periodInRange, type Unit } from '../../src/providers/mixpanel/units.js';
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_BROKEN_PROJECT_ID, SANDBOX_PROJECT_ID, SANDBOX_SA_SECRET, SANDBOX_SA_USERNAME } from '../../src/sandbox/mixpanel/keys.js';
 import { truthEvents, truthReport, type MixpanelTruthQuery } from '../../src/sandbox/mixpanel/truth.js';
-import type { Column, Row } from '../../src/schema/types.js';
+import type { Column, Row } from '../../src/core/columns.js';
 import { duckdb, parseCsvWithPython, sqlString } from '../unit/writers/helpers.js';
 import { NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox } from './harness.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { truthMicroconversions } from '../../src/sandbox/sealmetrics/truth.js';
 import { SANDBOX_ACCOUNTS } from '../../src/sandbox/sealmetrics/vocab.js';
 import { MICROCONVERSIONS_COLUMNS, normalizeRow } from '../../src/providers/sealmetrics/schema.js';
-import type { Row } from '../../src/schema/types.js';
+import type { Row } from '../../src/core/columns.js';
 import { duckdb, parseCsvWithPython, sqlString } from '../unit/writers/helpers.js';
 import { NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox } from './harness.js';
 

@@ -1,16 +1,18 @@
 import { Argument, type Command } from 'commander';
-import type { Env } from '../../cli/env.js';
-import type { CommandResult } from '../../cli/program.js';
+import type { Env } from '../../core/env.js';
+import type { CommandSpec } from '../spec.js';
 import { DATASETS } from '../../providers/registry.js';
 import { completionScript, completionSpec, type Shell } from './scripts.js';
 
-export function registerCompletion(program: Command, env: Env, result: CommandResult): void {
-  program
-    .command('completion')
-    .description('print shell completion: eval "$(mbuzz completion bash)"')
-    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
-    .action((shell: Shell) => {
-      env.stdout.write(completionScript(shell, completionSpec(program, DATASETS.map((d) => d.name))));
-      result.code = 0;
-    });
-}
+export const completionCommand: CommandSpec = {
+  declare: (program: Command) =>
+    program
+      .command('completion')
+      .description('print shell completion: eval "$(mbuzz completion bash)"')
+      .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish'])),
+  async run(env: Env, [shell], command) {
+    // the whole program, so the script completes every command and flag
+    env.stdout.write(completionScript(shell as Shell, completionSpec(command.parent!, DATASETS.map((d) => d.name))));
+    return 0;
+  },
+};

@@ -1,18 +1,19 @@
 import type { Command } from 'commander';
-import type { Env } from '../../cli/env.js';
-import type { CommandResult } from '../../cli/program.js';
+import type { Env } from '../../core/env.js';
+import type { CommandSpec } from '../spec.js';
 import { DATASETS } from '../../providers/registry.js';
 
-export function registerDatasets(program: Command, env: Env, result: CommandResult): void {
-  program
-    .command('datasets')
-    .description('list datasets, their provider, filters and columns')
-    .option('--json', 'machine-readable output')
-    .action((raw: { json?: boolean }) => {
-      env.stdout.write(raw.json ? `${JSON.stringify(datasetsJson(), null, 2)}\n` : datasetsText());
-      result.code = 0;
-    });
-}
+export const datasetsCommand: CommandSpec = {
+  declare: (program: Command) =>
+    program
+      .command('datasets')
+      .description('list datasets, their provider, filters and columns')
+      .option('--json', 'machine-readable output'),
+  async run(env: Env, [raw]) {
+    env.stdout.write((raw as { json?: boolean }).json ? `${JSON.stringify(datasetsJson(), null, 2)}\n` : datasetsText());
+    return 0;
+  },
+};
 
 export function datasetsJson() {
   return DATASETS.map((d) => ({

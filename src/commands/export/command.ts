@@ -1,46 +1,46 @@
 import type { Command } from 'commander';
-import type { Env } from '../../cli/env.js';
-import type { CommandResult } from '../../cli/program.js';
+import type { Env } from '../../core/env.js';
+import type { CommandSpec } from '../spec.js';
 import { parseExportFlags, type RawExportFlags } from './options.js';
-import { runExport } from './run.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
-export function registerExport(program: Command, env: Env, result: CommandResult): void {
-  program
-    .command('export')
-    .description('pull every row of a dataset (see `mbuzz datasets`) to NDJSON, CSV or Parquet')
-    .argument('<dataset>', 'conversions, funnel, spend, <provider>:<dataset>, or all (with -o DIR)')
-    .option('--from <date>', 'first UTC day, YYYY-MM-DD (inclusive); alone it runs to today')
-    .option('--to <date>', 'last UTC day, YYYY-MM-DD (inclusive); needs --from')
-    .option('--range <days>', 'instead of dates: the last N days up to today, e.g. 7d, 30d, 90d (default 30d)')
-    .option('--channel <name>', 'only these channels; repeatable or comma-separated', collect)
-    .option('--funnel <name>', 'only this funnel (conversions, funnel)')
-    .option('--customer <id>', 'customer id (atribu:journey)')
-    .option('--param <name=value>', "a provider-specific parameter (see `mbuzz datasets`); repeatable", collect)
-    .option('-f, --format <format>', 'ndjson | csv | parquet (default: from -o, else ndjson)')
-    .option('-o, --output <path>', 'write here, atomically (default: stdout); .gz compresses text formats')
-    .option('--fields <list>', 'only these columns, in this order (comma-separated)')
-    .option('--per-page <n>', 'rows per request, 1-1000 (default 1000)')
-    .option('--concurrency <n>', 'requests in flight at once (default 4)')
-    .option('--max-rows <n>', 'stop after this many rows')
-    .option('--profile <name>', 'use this profile from the config file (or MBUZZ_PROFILE)')
-    .option('--base-url <url>', 'API host root, e.g. https://mbuzz.co (or MBUZZ_BASE_URL)')
-    .option('--api-key <key>', 'API key (prefer MBUZZ_API_KEY: flags are visible to other processes)')
-    .option('--retries <n>', 'retries per request on 429/5xx/resets (default 5)')
-    .option('--timeout <seconds>', 'per-request timeout (default 60)')
-    .option('--state <file>', 'incremental runs: export from the last complete day recorded here to yesterday, then record it')
-    .option('--lookback <days>', 'with --state: also re-read this many recent days (late data, attribution reruns)')
-    .option('--partition-by <field>', 'date: write -o DIR as DIR/date=YYYY-MM-DD/part-0000.<ext>, each day replaced whole')
-    .option('--manifest', 'write a JSON manifest beside the output (always on with --partition-by and export all)')
-    .option('--datasets <list>', 'with `export all`: which datasets (default: conversions, funnel, spend)')
-    .option('--csv-safe', "CSV for spreadsheets: cells starting with = + - @ tab or CR get a leading ' (no formula injection)")
-    .option('--resume', 'continue an interrupted export to the same -o FILE from its checkpoint')
-    .option('--insecure-http', 'allow plain http:// to a host other than this machine')
-    .option('-q, --quiet', 'no summary or warnings on stderr')
-    .option('-v, --verbose', 'one stderr line per request (secrets masked)')
-    .option('--no-progress', 'no progress spinner')
-    .addHelpText(
+export const exportCommand: CommandSpec = {
+  declare: (program: Command) =>
+    program
+      .command('export')
+      .description('pull every row of a dataset (see `mbuzz datasets`) to NDJSON, CSV or Parquet')
+      .argument('<dataset>', 'conversions, funnel, spend, <provider>:<dataset>, or all (with -o DIR)')
+      .option('--from <date>', 'first UTC day, YYYY-MM-DD (inclusive); alone it runs to today')
+      .option('--to <date>', 'last UTC day, YYYY-MM-DD (inclusive); needs --from')
+      .option('--range <days>', 'instead of dates: the last N days up to today, e.g. 7d, 30d, 90d (default 30d)')
+      .option('--channel <name>', 'only these channels; repeatable or comma-separated', collect)
+      .option('--funnel <name>', 'only this funnel (conversions, funnel)')
+      .option('--customer <id>', 'customer id (atribu:journey)')
+      .option('--param <name=value>', "a provider-specific parameter (see `mbuzz datasets`); repeatable", collect)
+      .option('-f, --format <format>', 'ndjson | csv | parquet (default: from -o, else ndjson)')
+      .option('-o, --output <path>', 'write here, atomically (default: stdout); .gz compresses text formats')
+      .option('--fields <list>', 'only these columns, in this order (comma-separated)')
+      .option('--per-page <n>', 'rows per request, 1-1000 (default 1000)')
+      .option('--concurrency <n>', 'requests in flight at once (default 4)')
+      .option('--max-rows <n>', 'stop after this many rows')
+      .option('--profile <name>', 'use this profile from the config file (or MBUZZ_PROFILE)')
+      .option('--base-url <url>', 'API host root, e.g. https://mbuzz.co (or MBUZZ_BASE_URL)')
+      .option('--api-key <key>', 'API key (prefer MBUZZ_API_KEY: flags are visible to other processes)')
+      .option('--retries <n>', 'retries per request on 429/5xx/resets (default 5)')
+      .option('--timeout <seconds>', 'per-request timeout (default 60)')
+      .option('--state <file>', 'incremental runs: export from the last complete day recorded here to yesterday, then record it')
+      .option('--lookback <days>', 'with --state: also re-read this many recent days (late data, attribution reruns)')
+      .option('--partition-by <field>', 'date: write -o DIR as DIR/date=YYYY-MM-DD/part-0000.<ext>, each day replaced whole')
+      .option('--manifest', 'write a JSON manifest beside the output (always on with --partition-by and export all)')
+      .option('--datasets <list>', 'with `export all`: which datasets (default: conversions, funnel, spend)')
+      .option('--csv-safe', "CSV for spreadsheets: cells starting with = + - @ tab or CR get a leading ' (no formula injection)")
+      .option('--resume', 'continue an interrupted export to the same -o FILE from its checkpoint')
+      .option('--insecure-http', 'allow plain http:// to a host other than this machine')
+      .option('-q, --quiet', 'no summary or warnings on stderr')
+      .option('-v, --verbose', 'one stderr line per request (secrets masked)')
+      .option('--no-progress', 'no progress spinner')
+      .addHelpText(
       'after',
       `
 Examples:
@@ -55,10 +55,13 @@ end_date; \`mbuzz datasets\` says how for each dataset, with its --param names.
 
 Exit codes: 0 ok, 1 unexpected, 2 usage/config, 3 auth, 4 rejected/quota, 5 server/network,
 6 data integrity, 130 interrupted.`,
-    )
-    .action(async (dataset: string, raw: RawExportFlags, cmd: Command) => {
-      const progressGiven = cmd.getOptionValueSource('progress') === 'cli';
-      const flags = parseExportFlags(dataset, raw, progressGiven);
-      result.code = await runExport(flags, env);
-    });
-}
+      ),
+  async run(env: Env, args, cmd) {
+    const [dataset, raw] = args as [string, RawExportFlags];
+    const progressGiven = cmd.getOptionValueSource('progress') === 'cli';
+    const flags = parseExportFlags(dataset, raw, progressGiven);
+    // the pipeline, providers and HTTP client load only when an export runs
+    const { runExport } = await import('./run.js');
+    return runExport(flags, env);
+  },
+};

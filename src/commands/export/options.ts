@@ -1,44 +1,12 @@
-import { UsageError } from '../../cli/errors.js';
-import { parseIsoDate } from '../../dates.js';
-import type { Format } from '../../writers/types.js';
+import { UsageError } from '../../core/errors.js';
+import { parseIsoDate } from '../../core/dates.js';
+import { FORMATS, type Format } from '../../writers/types.js';
+import type { ExportFlags } from '../../pipeline/request.js';
+
+export type { ExportFlags };
 
 // Pure flag parsing: commander's raw strings -> typed values, each checked on its own. Nothing
 // here has a default, so a profile can supply what the command line leaves out (np's rule).
-
-export const FORMATS: readonly Format[] = ['ndjson', 'csv', 'parquet'];
-
-export interface ExportFlags {
-  dataset: string;
-  from?: string;
-  to?: string;
-  rangeDays?: number;
-  channels?: string[];
-  funnel?: string;
-  customer?: string;
-  params?: Record<string, string[]>;
-  format?: Format;
-  output?: string;
-  fields?: string[];
-  perPage?: number;
-  concurrency?: number;
-  maxRows?: number;
-  profile?: string;
-  baseUrl?: string;
-  apiKey?: string;
-  retries?: number;
-  timeoutSeconds?: number;
-  quiet?: boolean;
-  verbose?: boolean;
-  progress?: boolean;
-  insecureHttp?: boolean;
-  resume?: boolean;
-  csvSafe?: boolean;
-  state?: string;
-  lookback?: number;
-  partitionBy?: 'date';
-  manifest?: boolean;
-  datasets?: string[];
-}
 
 export interface RawExportFlags {
   from?: string;

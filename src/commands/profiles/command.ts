@@ -1,21 +1,19 @@
 import type { Command } from 'commander';
-import type { Env } from '../../cli/env.js';
-import type { CommandResult } from '../../cli/program.js';
+import type { Env } from '../../core/env.js';
+import type { CommandSpec } from '../spec.js';
 import { loadConfig } from '../../config/load.js';
 import { SECRET_KEYS, type ConfigFile, type ProfileConfig } from '../../config/schema.js';
-import { maskSecret } from '../../secrets.js';
+import { maskSecret } from '../../core/secrets.js';
 
-export function registerProfiles(program: Command, env: Env, result: CommandResult): void {
-  program
-    .command('profiles')
-    .description('the profiles found, where, and which is active (secrets masked)')
-    .action(async () => {
-      const loaded = await loadConfig({ cwd: env.cwd, home: env.home, file: env.vars.MBUZZ_CONFIG });
-      for (const w of loaded.warnings) env.stderr.write(`mbuzz: warning: ${w}\n`);
-      env.stdout.write(describeProfiles(loaded.config, loaded.file, env.vars));
-      result.code = 0;
-    });
-}
+export const profilesCommand: CommandSpec = {
+  declare: (program: Command) => program.command('profiles').description('the profiles found, where, and which is active (secrets masked)'),
+  async run(env: Env) {
+    const loaded = await loadConfig({ cwd: env.cwd, home: env.home, file: env.vars.MBUZZ_CONFIG });
+    for (const w of loaded.warnings) env.stderr.write(`mbuzz: warning: ${w}\n`);
+    env.stdout.write(describeProfiles(loaded.config, loaded.file, env.vars));
+    return 0;
+  },
+};
 
 /** Pure: what `mbuzz profiles` prints. */
 export function describeProfiles(config: ConfigFile, file: string | undefined, vars: Readonly<Record<string, string | undefined>>): string {

@@ -1,6 +1,6 @@
 // `mbuzz sandbox` flags -> checked sandbox options. Pure: no clock, no IO. Commander declares
 // the flags without defaults (so config could supply them later); the defaults live here.
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { parseIsoDay } from '../../sandbox/calendar.js';
 import { combineFaults, parseFaultSpec, type FaultRates } from '../../sandbox/faults.js';
 import { MAX_SCALE, TIE_ORDERS, type SandboxOptions, type TieOrder } from '../../sandbox/options.js';

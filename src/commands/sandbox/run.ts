@@ -1,7 +1,7 @@
 // Runs the sandbox until SIGINT/SIGTERM: the URL is the first line of stdout (scripts read it,
 // especially with --port 0), everything for humans goes to stderr.
-import type { Env } from '../../cli/env.js';
-import { UsageError, type ExitCode } from '../../cli/errors.js';
+import type { Env } from '../../core/env.js';
+import { UsageError, type ExitCode } from '../../core/errors.js';
 import { SANDBOX_KEYS } from '../../sandbox/keys.js';
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_PROJECT_ID, SANDBOX_SA_SECRET, SANDBOX_SA_USERNAME } from '../../sandbox/mixpanel/keys.js';
 import { SANDBOX_PASSWORD } from '../../sandbox/sealmetrics/users.js';

@@ -1,17 +1,19 @@
 import { Option, type Command } from 'commander';
-import type { Env } from '../../cli/env.js';
-import type { CommandResult } from '../../cli/program.js';
+import type { Env } from '../../core/env.js';
+import type { CommandSpec } from '../spec.js';
 import { findDataset } from '../../providers/registry.js';
-import { createTable, type Dialect } from './ddl.js';
+import { createTable, type Dialect } from '../../schema/ddl.js';
 
-export function registerSchema(program: Command, env: Env, result: CommandResult): void {
-  program
-    .command('schema')
-    .description("a dataset's typed columns, as JSON or as CREATE TABLE DDL")
-    .argument('<dataset>', 'see `mbuzz datasets`')
-    .addOption(new Option('--as <kind>', 'json or sql').choices(['json', 'sql']))
-    .addOption(new Option('--dialect <dialect>', 'SQL dialect for --as sql (default duckdb)').choices(['duckdb', 'postgres']))
-    .action((name: string, raw: { as?: 'json' | 'sql'; dialect?: Dialect }) => {
+export const schemaCommand: CommandSpec = {
+  declare: (program: Command) =>
+    program
+      .command('schema')
+      .description("a dataset's typed columns, as JSON or as CREATE TABLE DDL")
+      .argument('<dataset>', 'see `mbuzz datasets`')
+      .addOption(new Option('--as <kind>', 'json or sql').choices(['json', 'sql']))
+      .addOption(new Option('--dialect <dialect>', 'SQL dialect for --as sql (default duckdb)').choices(['duckdb', 'postgres'])),
+  async run(env: Env, args) {
+      const [name, raw] = args as [string, { as?: 'json' | 'sql'; dialect?: Dialect }];
       const dataset = findDataset(name);
       if (raw.as === 'sql') {
         env.stdout.write(createTable(dataset.name, dataset.columns, raw.dialect ?? 'duckdb'));
@@ -19,6 +21,6 @@ export function registerSchema(program: Command, env: Env, result: CommandResult
         const columns = dataset.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, ...(c.description ? { description: c.description } : {}) }));
         env.stdout.write(`${JSON.stringify({ dataset: dataset.name, provider: dataset.provider, columns }, null, 2)}\n`);
       }
-      result.code = 0;
-    });
-}
+      return 0;
+  },
+};

@@ -1,6 +1,6 @@
 import type { HttpClient, JsonResponse } from '../../http/client.js';
 import type { HttpResponse } from '../../http/transport.js';
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 import type { RequestParts } from '../../paginate/offset.js';
 import type { Page } from '../../paginate/types.js';
 import type { RatePacer } from './pace.js';

@@ -1,7 +1,7 @@
-import { InterruptedError, UsageError } from '../../cli/errors.js';
-import { sleep } from '../../cli/env.js';
+import { InterruptedError, UsageError } from '../../core/errors.js';
+import { sleep } from '../../core/env.js';
 import { orderedMerge } from '../../paginate/ordered-merge.js';
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 import type { CredentialSpec, DatasetDef, ExportContext, ParamSpec } from '../types.js';
 import { ATRIBU_MAX_LIMIT, type AtribuApi, type CustomersQuery } from './api.js';
 import { collectCustomerIds, walkCustomers, walkJourney } from './journey.js';

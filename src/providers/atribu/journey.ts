@@ -1,8 +1,8 @@
-import { IntegrityError } from '../../cli/errors.js';
+import { IntegrityError } from '../../core/errors.js';
 import { drive } from '../../paginate/drive.js';
 import { CursorPaginator, splitCursorIn } from '../../paginate/cursor.js';
 import { OffsetPaginator, offsetIn } from '../../paginate/offset.js';
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 import { fetchCustomers, fetchJourney, type AtribuApi, type CustomersQuery } from './api.js';
 
 // The two walks: the customers list by cursor, and one customer's journey by offset.

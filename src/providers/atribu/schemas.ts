@@ -1,4 +1,4 @@
-import type { Column } from '../../schema/types.js';
+import type { Column } from '../../core/columns.js';
 
 // Columns in the documented order (api-docs/atribu-customers-journey.txt). Timestamps stay the
 // ISO 8601 text the API sends: the schema has no timestamp type, and the text is already UTC,

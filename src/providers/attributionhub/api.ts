@@ -2,7 +2,7 @@ import type { HttpClient } from '../../http/client.js';
 import type { HttpResponse } from '../../http/transport.js';
 import type { RequestParts } from '../../paginate/offset.js';
 import type { Page } from '../../paginate/types.js';
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 
 // POST /api/v1/conversions: the JSON body, the envelope, the no-results answer and the errors.
 

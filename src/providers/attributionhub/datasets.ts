@@ -1,7 +1,7 @@
-import { IntegrityError, UsageError } from '../../cli/errors.js';
+import { IntegrityError, UsageError } from '../../core/errors.js';
 import { drive } from '../../paginate/drive.js';
 import { OffsetPaginator, offsetIn } from '../../paginate/offset.js';
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 import type { CredentialSpec, DatasetDef, ExportContext, ParamSpec } from '../types.js';
 import { fetchConversions, isNoResults, type AttributionHubApi, type ConversionsQuery } from './api.js';
 import { CONVERSIONS_COLUMNS, toRow } from './records.js';

@@ -1,6 +1,6 @@
-import { IntegrityError } from '../../cli/errors.js';
-import { parseIsoDate } from '../../dates.js';
-import type { Column, Row } from '../../schema/types.js';
+import { IntegrityError } from '../../core/errors.js';
+import { parseIsoDate } from '../../core/dates.js';
+import type { Column, Row } from '../../core/columns.js';
 
 // A conversion record as a flat, typed row: conversion_meta's two fields become columns, and the
 // timestamp becomes one form whichever of the two the API used.

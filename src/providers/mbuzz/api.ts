@@ -1,6 +1,6 @@
-import { IntegrityError } from '../../cli/errors.js';
+import { IntegrityError } from '../../core/errors.js';
 import type { HttpClient } from '../../http/client.js';
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 
 // One request to /api/v1/data/<dataset> and the envelope that comes back.
 

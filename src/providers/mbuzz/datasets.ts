@@ -1,4 +1,4 @@
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 import type { CredentialSpec, DatasetDef, ExportContext } from '../types.js';
 import { fetchPage, type MbuzzDataset } from './api.js';
 import { readRangeExactly } from './plan.js';

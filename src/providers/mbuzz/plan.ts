@@ -1,6 +1,6 @@
-import { IntegrityError } from '../../cli/errors.js';
-import type { Row } from '../../schema/types.js';
-import { addDays, daysBetween } from '../../dates.js';
+import { IntegrityError } from '../../core/errors.js';
+import type { Row } from '../../core/columns.js';
+import { addDays, daysBetween } from '../../core/dates.js';
 import { orderedMerge } from '../../paginate/ordered-merge.js';
 import type { ExportObserver } from '../types.js';
 import type { MbuzzPage, MbuzzQuery } from './api.js';

@@ -1,4 +1,4 @@
-import { addDays, daysBetween } from '../../dates.js';
+import { addDays, daysBetween } from '../../core/dates.js';
 
 // What to ask for so each query fits one page, decided from totals before rows are read. Pure,
 // so a plan can be unit-tested and recomputed identically on resume.

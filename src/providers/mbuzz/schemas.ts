@@ -1,4 +1,4 @@
-import type { Column } from '../../schema/types.js';
+import type { Column } from '../../core/columns.js';
 
 // Columns in the documented order (api-docs/mbuzz-data-downloads.txt); nullability follows
 // api-contracts/mbuzz.md §4, which is what the server really sends.

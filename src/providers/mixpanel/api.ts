@@ -1,6 +1,6 @@
-import { AuthError, RejectedError } from '../../cli/errors.js';
+import { AuthError, RejectedError } from '../../core/errors.js';
 import { errorMessage, type HttpClient } from '../../http/client.js';
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 import { queryBase } from './hosts.js';
 import { ShapeError } from './shape.js';
 import { EXPIRE_SECONDS, signedQuery, type ParamValue } from './sign.js';

@@ -1,10 +1,10 @@
-import { IntegrityError, UsageError } from '../../cli/errors.js';
-import { toEpochDay } from '../../dates.js';
+import { IntegrityError, UsageError } from '../../core/errors.js';
+import { toEpochDay } from '../../core/dates.js';
 import { errorMessage, type HttpClient } from '../../http/client.js';
 import type { HttpResponse } from '../../http/transport.js';
 import { DateBlockPaginator, type DateBlock } from '../../paginate/date-blocks.js';
 import { drive } from '../../paginate/drive.js';
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 import type { DatasetDef, ExportContext, ExportOptions } from '../types.js';
 import { DEFAULT_BASE_URL, exportBase, HOSTS_NOTE } from './hosts.js';
 import { checkJsonlEnd, countJsonlLines, jsonlBatches } from './jsonl.js';

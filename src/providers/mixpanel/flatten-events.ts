@@ -1,4 +1,4 @@
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 import { asArray, asInteger, asNumber, asObject, asString, asStrings, key, orderedKeys, ShapeError } from './shape.js';
 
 // Event endpoints' nested bodies to tidy rows, in the body's order (series order for dates).

@@ -1,4 +1,4 @@
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 import { asArray, asInteger, asNumber, asObject, asString, asStrings, key, orderedKeys, ShapeError, type Json } from './shape.js';
 
 // Funnel endpoints' nested bodies to tidy rows (see flatten-events.ts for the conventions).

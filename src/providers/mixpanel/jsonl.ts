@@ -1,5 +1,5 @@
-import { IntegrityError } from '../../cli/errors.js';
-import type { Row } from '../../schema/types.js';
+import { IntegrityError } from '../../core/errors.js';
+import type { Row } from '../../core/columns.js';
 
 // The raw export's body: one {"event","properties":{time,distinct_id,$insert_id,…}} per line.
 // Lines are read one at a time off the body and handed on in batches, so a day's events are

@@ -1,5 +1,5 @@
-import { UsageError } from '../../cli/errors.js';
-import type { Column, Row } from '../../schema/types.js';
+import { UsageError } from '../../core/errors.js';
+import type { Column, Row } from '../../core/columns.js';
 import type { DatasetDef, ExportContext, ParamSpec } from '../types.js';
 import { callLegacy } from './api.js';
 import { flattenEventNames, flattenEventProperties, flattenEvents, flattenEventsTop, flattenPropertiesTop, flattenPropertyValues, flattenRetention } from './flatten-events.js';

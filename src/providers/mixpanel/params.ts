@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { CredentialSpec, ParamSpec } from '../types.js';
 import { UNITS } from './units.js';
 

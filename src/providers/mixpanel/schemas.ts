@@ -1,4 +1,4 @@
-import type { Column } from '../../schema/types.js';
+import type { Column } from '../../core/columns.js';
 
 // The tidy rows each Mixpanel dataset yields. A period label is a `string` where the unit may
 // be hour ('2026-05-20 13:00:00'); funnel endpoints only know weeks, so their dates are typed.

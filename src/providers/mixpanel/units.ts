@@ -1,4 +1,4 @@
-import { addDays, daysBetween, fromEpochDay, toEpochDay } from '../../dates.js';
+import { addDays, daysBetween, fromEpochDay, toEpochDay } from '../../core/dates.js';
 
 // The Data API 2.0 has no dates: `interval` counts `unit`s back from the server's current one
 // (1 = this hour/day/week/month). --from/--to become an interval reaching back to the unit

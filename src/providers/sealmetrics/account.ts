@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { accountsOf, apiUrl, validateAccountsEnvelope } from './api.js';
 import type { SealmetricsSession } from './session.js';
 

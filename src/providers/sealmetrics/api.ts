@@ -1,5 +1,5 @@
 import type { HttpResponse } from '../../http/transport.js';
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 
 // The requests of the Sealmetrics API (app.sealmetrics.com/api) and the envelopes that come back:
 // `{"status":"ok","data":…}` on success, `{"status":"error","message":"…"}` on failure.

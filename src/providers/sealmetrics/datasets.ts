@@ -1,7 +1,7 @@
-import { UsageError, IntegrityError } from '../../cli/errors.js';
-import { eachDay } from '../../dates.js';
+import { UsageError, IntegrityError } from '../../core/errors.js';
+import { eachDay } from '../../core/dates.js';
 import { orderedMerge } from '../../paginate/ordered-merge.js';
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 import type { CredentialSpec, DatasetDef, ExportContext, ParamSpec } from '../types.js';
 import { MAX_LIMIT, microconversionsUrl, rowsOf, validateRowsEnvelope } from './api.js';
 import { resolveAccountId } from './account.js';

@@ -1,5 +1,5 @@
-import { IntegrityError } from '../../cli/errors.js';
-import type { Row } from '../../schema/types.js';
+import { IntegrityError } from '../../core/errors.js';
+import type { Row } from '../../core/columns.js';
 import { drive } from '../../paginate/drive.js';
 import { SkipLimitPaginator, type SkipLimitRequest } from '../../paginate/skip-limit.js';
 

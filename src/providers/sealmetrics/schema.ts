@@ -1,5 +1,5 @@
-import { IntegrityError } from '../../cli/errors.js';
-import type { Column, Row } from '../../schema/types.js';
+import { IntegrityError } from '../../core/errors.js';
+import type { Column, Row } from '../../core/columns.js';
 
 // The columns of /api/report/microconversions (help.sealmetrics.com "Microconversions Endpoint").
 // The docs call every field a string; only utm_matchtype "may be null", and utm_term is listed but

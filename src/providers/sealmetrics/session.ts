@@ -1,4 +1,4 @@
-import { AuthError, RejectedError } from '../../cli/errors.js';
+import { AuthError, RejectedError } from '../../core/errors.js';
 import type { HttpClient, JsonRequest, JsonResponse } from '../../http/client.js';
 import { apiUrl, describeSealmetricsError, readLogin, validateLogin } from './api.js';
 import { parseExpiresAt, renewAt } from './expiry.js';

@@ -2,7 +2,7 @@
 // the server's stable order (newest first, ties by _id descending), parsed exactly as a client
 // parses the served body. Same generator as the server, not a second implementation.
 import { parseIsoDay } from '../calendar.js';
-import type { Row } from '../../schema/types.js';
+import type { Row } from '../../core/columns.js';
 import { matchingRows } from './query.js';
 
 export interface SealmetricsTruthQuery {

@@ -5,7 +5,7 @@ import { createAtribuApi } from '../../../src/sandbox/atribu/mount.js';
 import { ATRIBU_SANDBOX_KEYS } from '../../../src/sandbox/atribu/keys.js';
 import { customerId } from '../../../src/sandbox/atribu/people.js';
 import { atribuCustomerRows, atribuJourneyEvents } from '../../../src/sandbox/atribu/truth.js';
-import { AuthError, IntegrityError, UsageError } from '../../../src/cli/errors.js';
+import { AuthError, IntegrityError, UsageError } from '../../../src/core/errors.js';
 import type { HttpRequest } from '../../../src/http/transport.js';
 import type { ExportOptions } from '../../../src/providers/types.js';
 import { DATA_START, NOW, collect, exportContext, mountContext, mountTransport } from './harness.js';

@@ -2,7 +2,7 @@
 // compares it, in order, with the rows expected. Shared by the Atribu and AttributionHub e2e tests.
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { Column } from '../../../src/schema/types.js';
+import type { Column } from '../../../src/core/columns.js';
 import { duckdb, parseCsvWithPython, sqlString } from '../writers/helpers.js';
 
 /** What a CSV cell should say for a value (RFC 4180 aside): JSON for arrays/objects, '' for null. */

@@ -5,7 +5,7 @@ import { HttpClient } from '../../../src/http/client.js';
 import type { HttpRequest, HttpResponse, Transport } from '../../../src/http/transport.js';
 import type { SandboxMount } from '../../../src/sandbox/mounts.js';
 import type { DatasetDef, ExportContext, ExportOptions } from '../../../src/providers/types.js';
-import type { Row } from '../../../src/schema/types.js';
+import type { Row } from '../../../src/core/columns.js';
 
 export const NOW = '2026-05-20T12:00:00Z';
 export const DATA_START = '2025-01-01';

@@ -4,7 +4,7 @@ import { conversionsBody, describeAttributionHubError } from '../../../src/provi
 import { toRow } from '../../../src/providers/attributionhub/records.js';
 import { ATTRIBUTIONHUB_SANDBOX_KEYS, attributionhubMount } from '../../../src/sandbox/attributionhub/mount.js';
 import { attributionHubRecords } from '../../../src/sandbox/attributionhub/truth.js';
-import { IntegrityError, RejectedError, UsageError } from '../../../src/cli/errors.js';
+import { IntegrityError, RejectedError, UsageError } from '../../../src/core/errors.js';
 import type { HttpRequest, Transport } from '../../../src/http/transport.js';
 import type { ExportOptions } from '../../../src/providers/types.js';
 import { DATA_START, NOW, collect, exportContext, mountContext, mountTransport } from '../atribu/harness.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeTimestamp, toRow } from '../../../src/providers/attributionhub/records.js';
-import { IntegrityError } from '../../../src/cli/errors.js';
+import { IntegrityError } from '../../../src/core/errors.js';
 
 describe('normalizeTimestamp', () => {
   it("reads the docs' sample form and ISO 8601 alike, as UTC", () => {

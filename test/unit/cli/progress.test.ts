@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { createProgress, formatDuration } from '../../../src/cli/progress.js';
-import type { Env } from '../../../src/cli/env.js';
+import { createProgress, formatDuration } from '../../../src/commands/export/progress.js';
+import type { Env } from '../../../src/core/env.js';
 
 function envWith(stderrIsTTY: boolean) {
   const stderr = new PassThrough();

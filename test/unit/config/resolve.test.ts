@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resolveExport, formatFromPath, isLoopbackHost } from '../../../src/config/resolve.js';
+import { resolveExport, formatFromPath, isLoopbackHost } from '../../../src/pipeline/resolve.js';
 import { findDataset } from '../../../src/providers/registry.js';
 import type { ConfigFile } from '../../../src/config/schema.js';
-import type { ExportFlags } from '../../../src/commands/export/options.js';
-import { UsageError } from '../../../src/cli/errors.js';
+import type { ExportFlags } from '../../../src/pipeline/request.js';
+import { UsageError } from '../../../src/core/errors.js';
 
 const conversions = findDataset('conversions');
 const KEY = 'sk_test_0123456789abcdef0123456789abcdef';

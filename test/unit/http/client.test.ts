@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../../../src/http/client.js';
 import type { HttpRequest, HttpResponse, Transport } from '../../../src/http/transport.js';
-import { AuthError, RejectedError, ServerError } from '../../../src/cli/errors.js';
+import { AuthError, RejectedError, ServerError } from '../../../src/core/errors.js';
 
 type Step = HttpResponse | Error;
 const ok: HttpResponse = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"data":[],"meta":{}}' };

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readRangeExactly } from '../../../src/providers/mbuzz/plan.js';
 import type { MbuzzPage, MbuzzQuery } from '../../../src/providers/mbuzz/api.js';
 import { CHANNELS } from '../../../src/providers/mbuzz/channels.js';
-import type { Row } from '../../../src/schema/types.js';
-import { addDays } from '../../../src/dates.js';
+import type { Row } from '../../../src/core/columns.js';
+import { addDays } from '../../../src/core/dates.js';
 
 // A fake /data endpoint over fixture rows: filters by day and channel, orders by (date, group)
 // only, and breaks ties differently on every query, as the real server may.

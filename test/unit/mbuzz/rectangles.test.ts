@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { packChannels, planDays, sliceDays } from '../../../src/providers/mbuzz/rectangles.js';
 import { CHANNELS } from '../../../src/providers/mbuzz/channels.js';
-import { eachDay } from '../../../src/dates.js';
+import { eachDay } from '../../../src/core/dates.js';
 
 describe('planDays', () => {
   it('cuts a range into runs of days expected to fill 85% of a page, covering each day once', () => {

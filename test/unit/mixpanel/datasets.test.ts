@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, IntegrityError, RejectedError, ServerError, UsageError } from '../../../src/cli/errors.js';
+import { AuthError, IntegrityError, RejectedError, ServerError, UsageError } from '../../../src/core/errors.js';
 import { HttpClient } from '../../../src/http/client.js';
 import type { HttpRequest, HttpResponse } from '../../../src/http/transport.js';
 import { findDataset } from '../../../src/providers/registry.js';
 import { exportBase, queryBase } from '../../../src/providers/mixpanel/hosts.js';
 import type { ExportContext, ExportOptions } from '../../../src/providers/types.js';
-import type { Row } from '../../../src/schema/types.js';
+import type { Row } from '../../../src/core/columns.js';
 import { expectedSignature } from '../../../src/sandbox/mixpanel/auth.js';
 import { parseForm } from '../../../src/sandbox/mixpanel/query.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DateBlockPaginator } from '../../../src/paginate/date-blocks.js';
 import { drive } from '../../../src/paginate/drive.js';
-import { IntegrityError } from '../../../src/cli/errors.js';
+import { IntegrityError } from '../../../src/core/errors.js';
 
 const page = { rows: [], json: null };
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { flattenEventNames, flattenEventProperties, flattenEvents, flattenEventsTop, flattenPropertiesTop, flattenPropertyValues, flattenRetention } from '../../../src/providers/mixpanel/flatten-events.js';
 import { flattenFunnelDates, flattenFunnelNames, flattenFunnelProperties, flattenFunnelPropertyNames, flattenFunnels } from '../../../src/providers/mixpanel/flatten-funnels.js';
 import { ShapeError } from '../../../src/providers/mixpanel/shape.js';
-import type { Row } from '../../../src/schema/types.js';
+import type { Row } from '../../../src/core/columns.js';
 
 // The docs' samples (fixtures/mixpanel/docs, as JSON) against rows written out by hand.
 const DIR = join(__dirname, '..', '..', '..', 'fixtures', 'mixpanel', 'docs');

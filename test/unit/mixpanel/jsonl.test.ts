@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkJsonlEnd, countJsonlLines, exportRow, jsonlBatches } from '../../../src/providers/mixpanel/jsonl.js';
-import { IntegrityError } from '../../../src/cli/errors.js';
+import { IntegrityError } from '../../../src/core/errors.js';
 
 const line = (event: string, properties: Record<string, unknown>) => JSON.stringify({ event, properties });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CursorPaginator, cursorIn, splitCursorIn, type CursorRequest } from '../../../src/paginate/cursor.js';
 import { drive } from '../../../src/paginate/drive.js';
-import { IntegrityError } from '../../../src/cli/errors.js';
+import { IntegrityError } from '../../../src/core/errors.js';
 import type { Page } from '../../../src/paginate/types.js';
 
 interface Body {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { IntegrityError } from '../../../src/cli/errors.js';
+import { IntegrityError } from '../../../src/core/errors.js';
 import { drive } from '../../../src/paginate/drive.js';
 import { SkipLimitPaginator, type SkipLimitRequest } from '../../../src/paginate/skip-limit.js';
-import type { Row } from '../../../src/schema/types.js';
+import type { Row } from '../../../src/core/columns.js';
 
 // A generated record list served skip/limit style must reassemble into exactly that list, and
 // every way a server can fail to say "done" must end with an IntegrityError, not a loop.

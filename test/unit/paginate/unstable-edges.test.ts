@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readAcrossUnstableEdges, probeCandidates } from '../../../src/paginate/unstable-edges.js';
-import type { Row } from '../../../src/schema/types.js';
+import type { Row } from '../../../src/core/columns.js';
 
 // A fixture server: rows in tie groups (same sort key), served by OFFSET/LIMIT where every query
 // permutes each group its own way, as PostgreSQL may with ORDER BY on a non-unique key.

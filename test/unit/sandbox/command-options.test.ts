@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSandboxFlags, DEFAULT_PORT } from '../../../src/commands/sandbox/options.js';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/core/errors.js';
 
 describe('mbuzz sandbox flags', () => {
   it('fills the defaults when nothing is given', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { truthCount, truthRows, type TruthQuery } from '../../../src/sandbox/truth.js';
 import { ALGORITHMS, CHANNELS } from '../../../src/providers/mbuzz/channels.js';
 import { Lru } from '../../../src/sandbox/lru.js';
-import type { Row } from '../../../src/schema/types.js';
+import type { Row } from '../../../src/core/columns.js';
 
 // A fixed clock: mid-afternoon of 2025-03-15, data from 2025-01-01.
 const BASE: TruthQuery = {

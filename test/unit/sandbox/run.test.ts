@@ -5,8 +5,8 @@ import { parseSandboxFlags } from '../../../src/commands/sandbox/options.js';
 import { main } from '../../../src/cli/main.js';
 import { startSandbox } from '../../../src/sandbox/server.js';
 import { SANDBOX_KEYS } from '../../../src/sandbox/keys.js';
-import { UsageError } from '../../../src/cli/errors.js';
-import type { Env } from '../../../src/cli/env.js';
+import { UsageError } from '../../../src/core/errors.js';
+import type { Env } from '../../../src/core/env.js';
 
 function fakeEnv(now = new Date('2025-03-15T12:00:00Z')) {
   const controller = new AbortController();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IntegrityError, UsageError } from '../../../src/cli/errors.js';
+import { IntegrityError, UsageError } from '../../../src/core/errors.js';
 import {
   accountsOf,
   dateRange,

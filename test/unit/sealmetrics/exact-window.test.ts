@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { IntegrityError } from '../../../src/cli/errors.js';
+import { IntegrityError } from '../../../src/core/errors.js';
 import { passLimits, readWindowExactly } from '../../../src/providers/sealmetrics/exact-window.js';
 import type { SkipLimitRequest } from '../../../src/paginate/skip-limit.js';
-import type { Row } from '../../../src/schema/types.js';
+import type { Row } from '../../../src/core/columns.js';
 import { Rng, shuffle } from '../../../src/sandbox/hash.js';
 
 // One window read exactly over skip/limit pages whose order moves between queries.

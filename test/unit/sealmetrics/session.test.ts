@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, RejectedError } from '../../../src/cli/errors.js';
+import { AuthError, RejectedError } from '../../../src/core/errors.js';
 import { HttpClient } from '../../../src/http/client.js';
 import type { HttpRequest, HttpResponse, Transport } from '../../../src/http/transport.js';
 import { SealmetricsSession } from '../../../src/providers/sealmetrics/session.js';

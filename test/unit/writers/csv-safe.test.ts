@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Column, Row } from '../../../src/schema/types.js';
+import type { Column, Row } from '../../../src/core/columns.js';
 import { CONVERSIONS_COLUMNS } from '../../../src/providers/mbuzz/schemas.js';
 import { csvSafeText, writeCsv } from '../../../src/writers/csv.js';
 import { MemorySink, fixtureRows, parseCsvWithPython, rowsOf } from './helpers.js';

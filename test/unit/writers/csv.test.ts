@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Column, Row } from '../../../src/schema/types.js';
+import type { Column, Row } from '../../../src/core/columns.js';
 import { CONVERSIONS_COLUMNS, SPEND_COLUMNS } from '../../../src/providers/mbuzz/schemas.js';
 import { csvField, writeCsv } from '../../../src/writers/csv.js';
 import { writerFor } from '../../../src/writers/index.js';

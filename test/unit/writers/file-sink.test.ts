@@ -2,9 +2,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileS
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cli/errors.js';
+import { UsageError } from '../../../src/core/errors.js';
 import { CONVERSIONS_COLUMNS } from '../../../src/providers/mbuzz/schemas.js';
-import { openFileSink, type TempFile } from '../../../src/writers/file-sink.js';
+import { openFileSink, type TempFile } from '../../../src/destinations/file.js';
 import { writeCsv } from '../../../src/writers/csv.js';
 import { fixtureRows, parseCsvWithPython, rowsOf, tempDir } from './helpers.js';
 

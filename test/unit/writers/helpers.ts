@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import type { Column, Row } from '../../../src/schema/types.js';
+import type { Column, Row } from '../../../src/core/columns.js';
 import { CONVERSIONS_COLUMNS, FUNNEL_COLUMNS, SPEND_COLUMNS } from '../../../src/providers/mbuzz/schemas.js';
 import type { Sink } from '../../../src/writers/types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../../src/schema/types.js';
+import type { Row } from '../../../src/core/columns.js';
 import { writeNdjson } from '../../../src/writers/ndjson.js';
 import { writerFor } from '../../../src/writers/index.js';
 import { CONVERSIONS_COLUMNS } from '../../../src/providers/mbuzz/schemas.js';

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PassThrough, Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OutputClosedError } from '../../../src/cli/errors.js';
-import { stdoutSink } from '../../../src/writers/stdout-sink.js';
+import { OutputClosedError } from '../../../src/core/errors.js';
+import { stdoutSink } from '../../../src/destinations/stdout.js';
 import { ROOT, tempDir } from './helpers.js';
 
 const tmp = tempDir('mbuzz-stdout-');
@@ -129,23 +129,14 @@ describe('stdoutSink', () => {
   });
 
   it('ends quietly when process.stdout of a child is closed by its reader: no stack, no crash', async () => {
-    // The child runs the real module on its real process.stdout (a pipe, written
-    // synchronously on Linux), so transpile the few files it needs to plain JS.
-    const files = ['src/cli/errors.ts', 'src/writers/stdout-sink.ts', 'src/writers/stream-sink.ts', 'src/writers/gzip-sink.ts', 'src/writers/types.ts'];
-    for (const f of files) {
-      const js = ts.transpileModule(readFileSync(join(ROOT, f), 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-      }).outputText;
-      const dest = join(tmp.dir, f.replace(/\.ts$/, '.js'));
-      mkdirSync(dirname(dest), { recursive: true });
-      writeFileSync(dest, js);
-    }
-    writeFileSync(join(tmp.dir, 'package.json'), '{"type":"module"}');
+    // The child runs the real, built module (npm test builds first) on its real process.stdout
+    // (a pipe, written synchronously on Linux).
+    const dist = pathToFileURL(join(ROOT, 'dist')).href;
     const child = join(tmp.dir, 'child.js');
     writeFileSync(
       child,
-      `import { stdoutSink } from './src/writers/stdout-sink.js';
-import { OutputClosedError } from './src/cli/errors.js';
+      `import { stdoutSink } from '${dist}/destinations/stdout.js';
+import { OutputClosedError } from '${dist}/core/errors.js';
 const out = stdoutSink(process.stdout);
 const chunk = 'row\\n'.repeat(16384);
 let n = 0;

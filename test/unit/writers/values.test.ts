@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IntegrityError } from '../../../src/cli/errors.js';
-import type { Column, ColumnType } from '../../../src/schema/types.js';
+import { IntegrityError } from '../../../src/core/errors.js';
+import type { Column, ColumnType } from '../../../src/core/columns.js';
 import { daysFromIsoDate, jsonText, parquetConverter, textOf } from '../../../src/writers/values.js';
 
 const col = (type: ColumnType, nullable = true): Column => ({ name: `c_${type}`, type, nullable });

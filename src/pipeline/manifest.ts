@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import type { WindowInfo } from '../providers/types.js';
 
 // The sidecar a warehouse loader can trust: what was asked (secrets masked), which windows were

@@ -1,6 +1,6 @@
 import { createGzip, type Gzip } from 'node:zlib';
-import { StreamSink } from './stream-sink.js';
-import type { Sink } from './types.js';
+import { StreamSink } from '../writers/stream-sink.js';
+import type { Sink } from '../writers/types.js';
 
 export interface GzipSink {
   sink: Sink;

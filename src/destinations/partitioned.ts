@@ -1,8 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { IntegrityError, UsageError } from '../cli/errors.js';
-import type { Column, Row } from '../schema/types.js';
-import { openFileSink, writerFor } from '../writers/index.js';
+import { IntegrityError, UsageError } from '../core/errors.js';
+import type { Column, Row } from '../core/columns.js';
+import { writerFor } from '../writers/index.js';
+import { openFileSink } from './file.js';
 import type { Format } from '../writers/types.js';
 import { RowChannel } from './channel.js';
 

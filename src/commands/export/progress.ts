@@ -1,18 +1,14 @@
 import ora, { type Ora } from 'ora';
-import type { Env } from './env.js';
-import type { ExportObserver } from '../providers/types.js';
+import type { Env } from '../../core/env.js';
+import type { Progress } from '../../pipeline/observer.js';
+import { formatDuration } from '../../pipeline/summary.js';
 
 // Progress on stderr: a spinner when stderr is a terminal, nothing otherwise, and one summary line
 // at the end. It observes the export; it never sits in the data path.
 
-export interface Progress extends ExportObserver {
-  rows(n: number): void;
-  stop(): void;
-  readonly windowsDone: number;
-  readonly windowsPlanned: number;
-}
+export type { Progress };
 
-export function createProgress(env: Env, options: { enabled: boolean; label: string }): Progress {
+export function createProgress(env: Env, options: { enabled: boolean; quiet?: boolean; label: string }): Progress {
   const started = Date.now();
   let planned = 0;
   let done = 0;
@@ -45,6 +41,7 @@ export function createProgress(env: Env, options: { enabled: boolean; label: str
       render();
     },
     note(message) {
+      if (options.quiet) return;
       if (spinner) spinner.clear();
       env.stderr.write(`mbuzz: ${message}\n`);
       spinner?.render();
@@ -66,10 +63,4 @@ export function createProgress(env: Env, options: { enabled: boolean; label: str
   };
 }
 
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds % 60);
-  if (m < 60) return `${m}m${String(s).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
+export { formatDuration };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ExportOptions, WindowInfo } from '../providers/types.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 
 // A checkpoint beside the output: which windows are finished and how many rows and bytes of the
 // temp file are known good (fsynced). After any crash, kill -9 included, `--resume` cuts the temp

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
-import { UsageError } from '../cli/errors.js';
-import { addDays } from '../dates.js';
+import { UsageError } from '../core/errors.js';
+import { addDays } from '../core/dates.js';
 
 // Incremental runs for cron: per (dataset, profile, filters) the last UTC day exported complete.
 // The next run starts after it, re-reading --lookback days for late data (attribution reruns

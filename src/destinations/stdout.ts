@@ -1,7 +1,7 @@
-import { OutputClosedError } from '../cli/errors.js';
-import { gzipSink } from './gzip-sink.js';
-import { StreamSink } from './stream-sink.js';
-import type { Output } from './types.js';
+import { OutputClosedError } from '../core/errors.js';
+import { gzipSink } from './gzip.js';
+import { StreamSink } from '../writers/stream-sink.js';
+import type { Output } from '../writers/types.js';
 
 export interface StdoutSinkOptions {
   /** Compress to gzip (for `-o -` style use with a `.gz` format); text formats only. */

@@ -1,4 +1,4 @@
-import type { Column, ColumnType } from '../../schema/types.js';
+import type { Column, ColumnType } from '../core/columns.js';
 
 // CREATE TABLE statements matching what the Parquet writer produces, so a warehouse table can be
 // made before the first load.

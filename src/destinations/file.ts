@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from '../cli/errors.js';
-import { gzipSink, type GzipSink } from './gzip-sink.js';
-import type { Output, Sink } from './types.js';
+import { UsageError } from '../core/errors.js';
+import { gzipSink, type GzipSink } from './gzip.js';
+import type { Output, Sink } from '../writers/types.js';
 
 /** Where the bytes physically go; tests swap it to simulate a full disk. */
 export interface TempFile {
@@ -175,6 +175,12 @@ async function openFixedTemp(path: string, resumeBytes: number | undefined): Pro
     sync: () => handle.sync(),
     close: () => handle.close(),
   };
+}
+
+/** What can be refused before any request: no such directory, not writable, a directory at the target. */
+export async function checkFileTarget(path: string): Promise<void> {
+  const target = resolve(path);
+  await checkWritableDirectory(path, target, dirname(target));
 }
 
 async function checkWritableDirectory(path: string, target: string, dir: string): Promise<void> {

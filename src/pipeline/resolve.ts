@@ -1,12 +1,11 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import { isLoopbackHost } from '../http/transport.js';
-import { addDays } from '../dates.js';
-import type { ExportFlags } from '../commands/export/options.js';
-import { FORMATS } from '../commands/export/options.js';
+import { addDays } from '../core/dates.js';
+import type { ExportFlags } from './request.js';
 import type { DatasetDef, ExportOptions } from '../providers/types.js';
 import { CHANNELS } from '../providers/mbuzz/channels.js';
-import type { Format } from '../writers/types.js';
-import type { ConfigFile, ProfileConfig } from './schema.js';
+import { FORMATS, type Format } from '../writers/types.js';
+import type { ConfigFile, ProfileConfig } from '../config/schema.js';
 
 // defaults < profile < environment < flags, in one pure function: no IO, no clock (today comes
 // in), so every precedence rule is a table-driven unit test.

@@ -1,0 +1,46 @@
+import os from 'node:os';
+import { sleep, type Env } from '../core/env.js';
+import { undiciTransport } from '../http/transport.js';
+
+// The real world behind Env: process streams, the clock, signals and undici. Only bin/mbuzz.js
+// builds one; everything below takes an Env, so tests pass buffers and a fixed clock instead.
+
+function fixedNow(value: string | undefined): () => Date {
+  const at = value ? Date.parse(value) : NaN;
+  return Number.isNaN(at) ? () => new Date() : () => new Date(at);
+}
+
+export function systemEnv(): Env {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts += 1;
+    // A second Ctrl-C means "now": the first one is already cleaning up.
+    if (interrupts > 1) process.exit(130);
+    controller.abort(new Error(sig));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const transport = undiciTransport();
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    vars: process.env,
+    argv: process.argv.slice(2),
+    cwd: process.cwd(),
+    home: os.homedir(),
+    // MBUZZ_NOW pretends it is another instant (tests, and replaying a cron schedule against the sandbox).
+    now: fixedNow(process.env.MBUZZ_NOW),
+    sleep,
+    random: Math.random,
+    fetch: transport,
+    signal: controller.signal,
+    close: async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await transport.close?.();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { ExportObserver, ExportOptions } from '../providers/types.js';
+
+/** One dataset's progress: what the providers report, plus the rows handed to the writer. */
+export interface Progress extends ExportObserver {
+  rows(n: number): void;
+  stop(): void;
+  readonly windowsDone: number;
+  readonly windowsPlanned: number;
+}
+
+/**
+ * How the command layer watches a run: notes and the summary on stderr, a spinner on a terminal.
+ * The pipeline calls it; it never sits in the data path, and the pipeline imports none of it.
+ */
+export interface RunObserver {
+  /** One line for stderr (warnings, notes, the summary); the observer applies --quiet. */
+  say(line: string): void;
+  /** Progress for one dataset's export. */
+  progress(options: ExportOptions): Progress;
+}

@@ -1,0 +1,40 @@
+import type { Format } from '../writers/types.js';
+
+/**
+ * What an export was asked for: the command line, parsed and checked flag by flag (commands/
+ * export/options.ts) but not yet merged with a profile or the environment. Nothing here has a
+ * default, so a profile can supply what the command line leaves out (np's rule).
+ */
+export interface ExportFlags {
+  dataset: string;
+  from?: string;
+  to?: string;
+  rangeDays?: number;
+  channels?: string[];
+  funnel?: string;
+  customer?: string;
+  params?: Record<string, string[]>;
+  format?: Format;
+  output?: string;
+  fields?: string[];
+  perPage?: number;
+  concurrency?: number;
+  maxRows?: number;
+  profile?: string;
+  baseUrl?: string;
+  apiKey?: string;
+  retries?: number;
+  timeoutSeconds?: number;
+  quiet?: boolean;
+  verbose?: boolean;
+  progress?: boolean;
+  insecureHttp?: boolean;
+  resume?: boolean;
+  csvSafe?: boolean;
+  state?: string;
+  lookback?: number;
+  partitionBy?: 'date';
+  manifest?: boolean;
+  datasets?: string[];
+}
+

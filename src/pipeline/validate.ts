@@ -1,0 +1,125 @@
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import type { Env } from '../core/env.js';
+import { UsageError } from '../core/errors.js';
+import { utcToday } from '../core/dates.js';
+import type { ConfigFile } from '../config/schema.js';
+import { checkFileTarget } from '../destinations/file.js';
+import { checkPartitionDir } from '../destinations/partitioned.js';
+import { DATASETS, findDataset } from '../providers/registry.js';
+import type { ExportOptions } from '../providers/types.js';
+import { tableName } from '../schema/ddl.js';
+import { checkpointPaths, fingerprint, type Checkpoint } from './checkpoint.js';
+import type { ExportFlags } from './request.js';
+import { resolveExport } from './resolve.js';
+import { canCheckpoint, findResume, whyNotResumable } from './resume.js';
+import { loadState, stateKey, stateWindow, type StateFile } from './state.js';
+
+// Every usage error of an export, in one place, before the first request: "exit 2 means
+// nothing was sent" holds because the run starts only once the whole plan has been checked,
+// every dataset of `export all` included.
+
+/** One dataset to one output. */
+export interface ExportJob {
+  options: ExportOptions;
+  /** -o is a directory of date=YYYY-MM-DD partitions. */
+  partitionBy?: 'date';
+  /** Keeps a checkpoint beside a single output file as it goes. */
+  checkpointing: boolean;
+  /** The checkpoint this run continues (--resume). */
+  resumed?: Checkpoint;
+  /** The --state entry this job advances. */
+  stateKey?: string;
+}
+
+export interface ExportPlan {
+  jobs: ExportJob[];
+  /** `mbuzz export all`: several datasets into one directory. */
+  multi: boolean;
+  state?: { path: string; file: StateFile };
+  /** Where the run's manifest goes, if it writes one. */
+  manifestPath?: string;
+  /** UTC day of the run's start. */
+  today: string;
+}
+
+export interface Loaded {
+  config: ConfigFile;
+  file?: string;
+}
+
+export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, say: (line: string) => void): Promise<ExportPlan> {
+  const today = utcToday(env.now());
+  const multi = flags.dataset === 'all';
+  if (flags.datasets && !multi) throw new UsageError('--datasets goes with `mbuzz export all`');
+  if (multi && flags.output === undefined) throw new UsageError('`mbuzz export all` needs -o DIR');
+  if (flags.state !== undefined && flags.rangeDays !== undefined) throw new UsageError('--state decides the dates itself: drop --range');
+  if (flags.lookback !== undefined && flags.state === undefined) throw new UsageError('--lookback goes with --state');
+  if (flags.manifest && !multi && !flags.partitionBy && (flags.output === undefined || flags.output === '-')) throw new UsageError('--manifest needs -o FILE');
+  const datasets = multi ? (flags.datasets ?? DATASETS.filter((d) => d.provider === 'mbuzz').map((d) => d.name)).map(findDataset) : [findDataset(flags.dataset)];
+  const state = flags.state !== undefined ? { path: flags.state, file: await loadState(flags.state) } : undefined;
+
+  const jobs: ExportJob[] = [];
+  for (const dataset of datasets) {
+    const resolve = (f: ExportFlags): ExportOptions => resolveExport({ dataset, flags: f, config: loaded.config, configFile: loaded.file, vars: env.vars, today });
+    let f: ExportFlags = { ...flags, dataset: dataset.name };
+    if (multi) {
+      const format = resolve({ ...f, output: undefined }).format;
+      f = { ...f, output: join(flags.output!, flags.partitionBy ? tableName(dataset.name) : `${tableName(dataset.name)}.${format}`), format };
+    }
+    let key: string | undefined;
+    if (state) {
+      const probe = resolve(f);
+      key = stateKey({ dataset: dataset.name, profile: probe.profileName, baseUrl: probe.baseUrl, channels: probe.channels, funnel: probe.funnel, params: probe.params });
+      const w = stateWindow(state.file.entries[key], { from: flags.from, to: flags.to, today, lookback: flags.lookback ?? 0, defaultDays: 30 });
+      if (w.from > w.to) {
+        say(`${dataset.name} is up to date through ${state.file.entries[key]?.lastCompleteDay ?? w.to} (nothing before today left to export)`);
+        continue;
+      }
+      f = { ...f, from: w.from, to: w.to };
+    }
+    const options = resolve(f);
+    jobs.push({ options, partitionBy: flags.partitionBy, checkpointing: canCheckpoint(options, flags.partitionBy !== undefined), stateKey: key });
+  }
+  for (const job of jobs) checkJob(job, flags, env);
+
+  // The pure checks passed: now what needs the filesystem, still before any request.
+  if (multi) await ensureDir(flags.output!);
+  for (const job of jobs) {
+    const { options } = job;
+    for (const w of options.warnings) say(`warning: ${w}`);
+    if (options.output === undefined) continue;
+    if (job.partitionBy) await checkPartitionDir(options.output);
+    else await checkFileTarget(options.output);
+    if (job.checkpointing) {
+      job.resumed = await findResume(checkpointPaths(options.output).checkpoint, fingerprint(options), flags.resume === true, options.output, say);
+    }
+  }
+  const manifestPath = multi || flags.partitionBy ? join(flags.output!, '_manifest.json') : flags.manifest ? `${jobs[0]?.options.output ?? ''}.manifest.json` : undefined;
+  return { jobs, multi, state, manifestPath, today };
+}
+
+/** The checks of one job that need no filesystem. */
+function checkJob(job: ExportJob, flags: ExportFlags, env: Env): void {
+  const { options } = job;
+  if (options.output === undefined && options.format === 'parquet' && env.stdoutIsTTY) {
+    throw new UsageError('refusing to write Parquet to a terminal: give -o FILE.parquet or pipe it');
+  }
+  if (job.partitionBy) {
+    if (options.output === undefined) throw new UsageError('--partition-by date needs -o DIR');
+    if (options.gzip) throw new UsageError('--partition-by writes plain files: drop the .gz');
+    if (!options.dataset.dateColumn) throw new UsageError(`${options.dataset.name} has no date column to partition by`);
+    if (flags.resume) throw new UsageError('--resume is not needed with --partition-by: a re-run replaces whole partitions');
+  }
+  const why = flags.resume ? whyNotResumable(options, job.partitionBy !== undefined) : undefined;
+  if (why) throw new UsageError(`--resume is not possible here: ${why}`);
+}
+
+async function ensureDir(dir: string): Promise<void> {
+  const st = await fsp.stat(dir).catch(() => undefined);
+  if (st?.isDirectory()) return;
+  if (st) throw new UsageError(`-o ${dir} must be a directory for \`mbuzz export all\``);
+  await fsp.mkdir(dir).catch((err: unknown) => {
+    throw new UsageError(`cannot create ${dir}: ${(err as Error).message}`);
+  });
+}
