@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cosmiconfig } from 'cosmiconfig';
 import { UsageError } from '../core/errors.js';
-import { validateConfig, SECRET_KEYS, type ConfigFile } from './schema.js';
+import { secretKeys, validateConfig, type ConfigFile, type ConfigSpec } from './schema.js';
 
 export interface LoadedConfig {
   /** Absolute path of the file, or undefined when none was found. */
@@ -16,6 +16,8 @@ export interface LoadOptions {
   home: string;
   /** An explicit file (MBUZZ_CONFIG): skips the search. */
   file?: string;
+  /** The profile keys and providers the registry allows. */
+  spec: ConfigSpec;
 }
 
 /**
@@ -32,13 +34,13 @@ export async function loadConfig(options: LoadOptions): Promise<LoadedConfig> {
   }
   if (!found) return { config: { profiles: {} }, warnings: [] };
   const file = found.filepath;
-  const { config, warnings } = validateConfig(found.config, file);
-  warnings.push(...inlineSecretWarnings(config, file));
+  const { config, warnings } = validateConfig(found.config, file, options.spec);
+  warnings.push(...inlineSecretWarnings(config, file, secretKeys(options.spec)));
   return { file, config, warnings };
 }
 
 /** A secret written into a file that others can read is a leak waiting to happen. */
-function inlineSecretWarnings(config: ConfigFile, file: string): string[] {
+function inlineSecretWarnings(config: ConfigFile, file: string, keys: readonly string[]): string[] {
   let mode: number;
   try {
     mode = fs.statSync(file).mode;
@@ -48,7 +50,7 @@ function inlineSecretWarnings(config: ConfigFile, file: string): string[] {
   if ((mode & 0o044) === 0) return [];
   const out: string[] = [];
   for (const [name, profile] of Object.entries(config.profiles)) {
-    for (const key of SECRET_KEYS) {
+    for (const key of keys) {
       if (profile[key] !== undefined) {
         out.push(`${file} holds profiles.${name}.${key} inline and is readable by others: chmod 600 it, or use ${key}_env`);
       }

@@ -3,24 +3,20 @@ import { UsageError } from '../core/errors.js';
 // The shape of a config file (snake_case, as users write it) and its validation. Errors name the
 // file and the key path; unknown keys are warnings, so a newer file still works with an older mbuzz.
 
-export const PROVIDERS = ['mbuzz', 'mixpanel', 'sealmetrics', 'atribu', 'attributionhub'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
+/**
+ * What the providers' records allow in a profile. Config knows no provider itself: the layer
+ * above builds this from the registry (providers/registry.ts `configSpec`), so a new API's keys
+ * need no change here.
+ */
+export interface ConfigSpec {
+  providers: readonly string[];
+  /** Credential keys (`api_key`), each also valid as `<key>_env` naming a variable; `secret` ones are masked and watched. */
+  credentials: readonly { key: string; secret: boolean }[];
+}
 
 export interface ProfileConfig {
-  provider?: ProviderName;
+  provider?: string;
   base_url?: string;
-  api_key?: string;
-  api_key_env?: string;
-  api_secret?: string;
-  api_secret_env?: string;
-  username?: string;
-  username_env?: string;
-  password?: string;
-  password_env?: string;
-  email?: string;
-  email_env?: string;
-  project_id?: string;
-  account_id?: string;
   format?: string;
   concurrency?: number;
   per_page?: number;
@@ -31,8 +27,8 @@ export interface ProfileConfig {
   fields?: string[];
   /** Provider-specific parameters, as --param gives them. */
   params?: Record<string, string | string[]>;
-  project_id_env?: string;
-  account_id_env?: string;
+  /** Credentials, by the keys the providers declare (api_key, api_key_env, password, ...). */
+  [credential: string]: unknown;
 }
 
 export interface ConfigFile {
@@ -41,24 +37,14 @@ export interface ConfigFile {
 }
 
 /** Keys that hold a secret inline; each has an `<key>_env` sibling naming a variable instead. */
-export const SECRET_KEYS = ['api_key', 'api_secret', 'password'] as const;
+export function secretKeys(spec: ConfigSpec): string[] {
+  return [...new Set(spec.credentials.filter((c) => c.secret).map((c) => c.key))];
+}
 
 type Kind = 'string' | 'posint' | 'strings' | 'provider' | 'params';
-const PROFILE_KEYS: Record<keyof ProfileConfig, Kind> = {
+const COMMON_KEYS: Record<string, Kind> = {
   provider: 'provider',
   base_url: 'string',
-  api_key: 'string',
-  api_key_env: 'string',
-  api_secret: 'string',
-  api_secret_env: 'string',
-  username: 'string',
-  username_env: 'string',
-  password: 'string',
-  password_env: 'string',
-  email: 'string',
-  email_env: 'string',
-  project_id: 'string',
-  account_id: 'string',
   format: 'string',
   concurrency: 'posint',
   per_page: 'posint',
@@ -68,16 +54,23 @@ const PROFILE_KEYS: Record<keyof ProfileConfig, Kind> = {
   funnel: 'string',
   fields: 'strings',
   params: 'params',
-  project_id_env: 'string',
-  account_id_env: 'string',
 };
+
+function profileKeys(spec: ConfigSpec): Record<string, Kind> {
+  const keys: Record<string, Kind> = { ...COMMON_KEYS };
+  for (const c of spec.credentials) {
+    keys[c.key] = 'string';
+    keys[`${c.key}_env`] = 'string';
+  }
+  return keys;
+}
 
 export interface Validated {
   config: ConfigFile;
   warnings: string[];
 }
 
-export function validateConfig(raw: unknown, file: string): Validated {
+export function validateConfig(raw: unknown, file: string, spec: ConfigSpec): Validated {
   const warnings: string[] = [];
   const fail = (key: string, msg: string): never => {
     throw new UsageError(`${file}: ${key} ${msg}`);
@@ -93,7 +86,7 @@ export function validateConfig(raw: unknown, file: string): Validated {
     } else if (key === 'profiles') {
       if (!isObject(value)) fail('profiles', 'must be a mapping of profile names to settings');
       for (const [name, body] of Object.entries(value as Record<string, unknown>)) {
-        config.profiles[name] = validateProfile(body, `profiles.${name}`, fail, warnings, file);
+        config.profiles[name] = validateProfile(body, `profiles.${name}`, fail, warnings, file, spec);
       }
     } else {
       warnings.push(`${file}: unknown key ${key} (ignored)`);
@@ -111,11 +104,13 @@ function validateProfile(
   fail: (key: string, msg: string) => never,
   warnings: string[],
   file: string,
+  spec: ConfigSpec,
 ): ProfileConfig {
   if (!isObject(body)) fail(path, 'must be a mapping of settings');
+  const kinds = profileKeys(spec);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    const kind = (PROFILE_KEYS as Record<string, Kind | undefined>)[key];
+    const kind = kinds[key];
     const at = `${path}.${key}`;
     if (!kind) {
       warnings.push(`${file}: unknown key ${at} (ignored)`);
@@ -145,8 +140,8 @@ function validateProfile(
         continue;
       }
       case 'provider':
-        if (typeof value !== 'string' || !(PROVIDERS as readonly string[]).includes(value)) {
-          fail(at, `must be one of ${PROVIDERS.join(', ')} (got ${JSON.stringify(value)})`);
+        if (typeof value !== 'string' || !spec.providers.includes(value)) {
+          fail(at, `must be one of ${spec.providers.join(', ')} (got ${JSON.stringify(value)})`);
         }
         break;
     }

@@ -21,6 +21,14 @@ export interface HttpResponse {
 /** One HTTP exchange. Redirects are not followed: a redirect is answered to the caller. */
 export type Transport = ((req: HttpRequest) => Promise<HttpResponse>) & { close?: () => Promise<void> };
 
+/** Time as a provider sees it: pacing, token expiry and waits all go through here, so tests can fix it. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Rejects when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
 /** What a command may touch of the outside world. Tests build one with buffers and a fixed clock. */
 export interface Env {
   stdout: NodeJS.WritableStream;

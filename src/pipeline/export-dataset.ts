@@ -71,7 +71,7 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   let written: number;
   let files: ManifestDataset['files'] = [];
   try {
-    const batches = options.dataset.run({ options, client, observer: watch, signal: env.signal, resume: resumed ? { skipped: prefix.map((w) => w.received) } : undefined });
+    const batches = options.dataset.run({ options, client, observer: watch, signal: env.signal, clock: { now: () => env.now().getTime(), sleep: env.sleep }, resume: resumed ? { skipped: prefix.map((w) => w.received) } : undefined });
     const skipRows = resumed ? resumed.rows - prefix.reduce((n, w) => n + w.rows, 0) : 0;
     const rows: AsyncIterable<Row> = rowsOf(batches, options.maxRows, progress, skipRows, handed);
     if (partitioned) {

@@ -2,8 +2,7 @@ import { UsageError } from '../core/errors.js';
 import { isLoopbackHost } from '../http/transport.js';
 import { addDays } from '../core/dates.js';
 import type { ExportFlags } from './request.js';
-import type { DatasetDef, ExportOptions } from '../providers/types.js';
-import { CHANNELS } from '../providers/mbuzz/channels.js';
+import type { DatasetDef, ExportOptions, Provider } from '../providers/types.js';
 import { FORMATS, type Format } from '../writers/types.js';
 import type { ConfigFile, ProfileConfig } from '../config/schema.js';
 
@@ -14,6 +13,8 @@ export const DEFAULTS = { perPage: 1000, concurrency: 4, retries: 5, timeoutSeco
 
 export interface ResolveInput {
   dataset: DatasetDef;
+  /** The dataset's Provider record: base URL, its variable, filter checks. */
+  provider: Provider;
   flags: ExportFlags;
   config: ConfigFile;
   configFile?: string;
@@ -47,7 +48,7 @@ export function selectProfile(dataset: DatasetDef, flags: Pick<ExportFlags, 'pro
 }
 
 export function resolveExport(input: ResolveInput): ExportOptions {
-  const { dataset, flags, config, configFile, vars, today } = input;
+  const { dataset, provider, flags, config, configFile, vars, today } = input;
   const selected = selectProfile(dataset, flags, config, configFile, vars);
   const profile: ProfileConfig = selected?.profile ?? {};
   const at = (key: string) => `${configFile ?? 'config'}: profiles.${selected?.name}.${key}`;
@@ -68,13 +69,8 @@ export function resolveExport(input: ResolveInput): ExportOptions {
   // filters
   const channels = flags.channels ?? profile.channels;
   if (channels !== undefined) requireFilter(dataset, 'channel', '--channel');
-  if (channels !== undefined && dataset.provider === 'mbuzz') {
-    const bad = channels.filter((c) => !(CHANNELS as readonly string[]).includes(c));
-    if (bad.length) {
-      const src = flags.channels ? '--channel' : at('channels');
-      throw new UsageError(`${src}: unknown channel ${bad.map((b) => JSON.stringify(b)).join(', ')} (valid: ${CHANNELS.join(', ')})`);
-    }
-  }
+  const badChannels = channels !== undefined ? provider.checkFilter?.('channel', channels) : undefined;
+  if (badChannels) throw new UsageError(`${flags.channels ? '--channel' : at('channels')}: ${badChannels}`);
   const funnel = flags.funnel ?? profile.funnel;
   if (funnel !== undefined) requireFilter(dataset, 'funnel', '--funnel');
   if (flags.customer !== undefined) requireFilter(dataset, 'customer', '--customer');
@@ -110,12 +106,12 @@ export function resolveExport(input: ResolveInput): ExportOptions {
   if (perPage > 1000) throw new UsageError(`${at('per_page')} must be at most 1000 (the API's largest page)`);
 
   // where and who
-  const baseUrl = flags.baseUrl ?? nonBlank(vars[dataset.baseUrlEnv]) ?? profile.base_url ?? dataset.defaultBaseUrl;
+  const baseUrl = flags.baseUrl ?? nonBlank(vars[provider.baseUrlEnv]) ?? profile.base_url ?? provider.defaultBaseUrl;
   checkBaseUrl(baseUrl, flags.insecureHttp ?? false);
   const credentials: Record<string, string> = {};
   for (const spec of dataset.credentials) {
     const fromFlag = spec.flag ? flags[spec.flag] : undefined;
-    const varName = profile[`${spec.profileKey}_env` as keyof ProfileConfig] as string | undefined;
+    const varName = profile[`${spec.profileKey}_env`] as string | undefined;
     if (varName !== undefined && fromFlag === undefined && nonBlank(vars[spec.env]) === undefined && nonBlank(vars[varName]) === undefined) {
       throw new UsageError(`${at(`${spec.profileKey}_env`)} names ${varName}, which is not set`);
     }

@@ -6,7 +6,7 @@ import { utcToday } from '../core/dates.js';
 import type { ConfigFile } from '../config/schema.js';
 import { checkFileTarget } from '../destinations/file.js';
 import { checkPartitionDir } from '../destinations/partitioned.js';
-import { DATASETS, findDataset } from '../providers/registry.js';
+import { DATASETS, findDataset, providerOf } from '../providers/registry.js';
 import type { ExportOptions } from '../providers/types.js';
 import { tableName } from '../schema/ddl.js';
 import { checkpointPaths, fingerprint, type Checkpoint } from './checkpoint.js';
@@ -61,7 +61,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
 
   const jobs: ExportJob[] = [];
   for (const dataset of datasets) {
-    const resolve = (f: ExportFlags): ExportOptions => resolveExport({ dataset, flags: f, config: loaded.config, configFile: loaded.file, vars: env.vars, today });
+    const resolve = (f: ExportFlags): ExportOptions => resolveExport({ dataset, provider: providerOf(dataset), flags: f, config: loaded.config, configFile: loaded.file, vars: env.vars, today });
     let f: ExportFlags = { ...flags, dataset: dataset.name };
     if (multi) {
       const format = resolve({ ...f, output: undefined }).format;

@@ -1,9 +1,33 @@
 import type { Column, Row } from '../core/columns.js';
-import type { ProviderName } from '../config/schema.js';
+import type { Clock } from '../core/env.js';
+import type { SandboxProvider } from '../sandbox/mounts.js';
 import type { HttpClient } from '../http/client.js';
 import type { Format } from '../writers/types.js';
 
 export type FilterName = 'channel' | 'funnel' | 'customer';
+
+/**
+ * One API, everything mbuzz knows of it in one record: config, the registry, `export --help`,
+ * `mbuzz datasets` and the sandbox all read it. A sixth API is a folder under providers/ holding
+ * its record, a folder under sandbox/ for its local copy, and one line in providers/registry.ts
+ * (docs/adding-a-provider.md).
+ */
+export interface Provider {
+  /** `mbuzz`, `mixpanel`: a profile's `provider:` and its datasets' `<name>:` prefix. */
+  name: string;
+  /** For people: "Mixpanel Data API 2.0". */
+  title: string;
+  defaultBaseUrl: string;
+  /** The environment variable that overrides the base URL. */
+  baseUrlEnv: string;
+  datasets: readonly DatasetDef[];
+  /** How --from/--to map onto this API's parameters, one line for `export --help`. */
+  dates: string;
+  /** Refuses a filter value before any request (mbuzz: an unknown channel); the message, or undefined. */
+  checkFilter?(filter: FilterName, values: readonly string[]): string | undefined;
+  /** The sandbox's copy of this API, loaded only by `mbuzz sandbox`. */
+  sandbox?: () => Promise<SandboxProvider>;
+}
 
 /** A secret or setting a provider needs, and where it may come from. */
 export interface CredentialSpec {
@@ -12,7 +36,7 @@ export interface CredentialSpec {
   /** Environment variable that holds it. */
   env: string;
   /** Profile key holding it inline; `<profileKey>_env` names a variable instead. */
-  profileKey: 'api_key' | 'api_secret' | 'password' | 'username' | 'email' | 'project_id' | 'account_id';
+  profileKey: string;
   /** For messages: "API key", "API secret", "password". */
   label: string;
   secret: boolean;
@@ -35,12 +59,11 @@ export interface ParamSpec {
 export interface DatasetDef {
   /** `conversions`, or `<provider>:<dataset>` for other providers. */
   name: string;
-  provider: ProviderName;
+  /** The Provider record's name. */
+  provider: string;
   summary: string;
   columns: readonly Column[];
   filters: readonly FilterName[];
-  defaultBaseUrl: string;
-  baseUrlEnv: string;
   credentials: readonly CredentialSpec[];
   /** Provider-specific parameters; none for mbuzz's datasets. */
   params?: readonly ParamSpec[];
@@ -122,4 +145,6 @@ export interface ExportContext {
   client: HttpClient;
   observer: ExportObserver;
   signal: AbortSignal;
+  /** The run's clock: providers never read Date.now or sleep on their own. */
+  clock: Clock;
 }

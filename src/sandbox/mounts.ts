@@ -1,10 +1,6 @@
 import type http from 'node:http';
 import type { ApiResponse } from './handler.js';
 import type { TieOrder } from './options.js';
-import { mixpanelMount } from './mixpanel/mount.js';
-import { sealmetricsMount } from './sealmetrics/mount.js';
-import { atribuMount } from './atribu/mount.js';
-import { attributionhubMount } from './attributionhub/mount.js';
 
 // The other providers' APIs, each under its own path prefix on the same loopback server:
 // http://127.0.0.1:<port>/mixpanel is Mixpanel's host root, /sealmetrics Sealmetrics', and so on.
@@ -44,7 +40,15 @@ export interface SandboxMount {
 
 export type MountFactory = (ctx: MountContext) => SandboxMount;
 
-export const MOUNTS: readonly MountFactory[] = [mixpanelMount, sealmetricsMount, atribuMount, attributionhubMount];
+/**
+ * What a provider's record points at (lazily): its API's local copy, and the banner lines that
+ * tell a person how to reach it with working credentials.
+ */
+export interface SandboxProvider {
+  mount: MountFactory;
+  /** `root` is this API's host root on the sandbox (the server's URL plus the mount's prefix). */
+  banner(root: string): string[];
+}
 
 export function findMount(mounts: readonly SandboxMount[], path: string): SandboxMount | undefined {
   return mounts.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));

@@ -2,7 +2,7 @@
 // CLI's flag parser, commands/sandbox/options.ts, checks the same things with usage errors).
 import { parseIsoDay } from './calendar.js';
 import { combineFaults, parseFaultSpec, type FaultKind, type FaultRates } from './faults.js';
-import { BROKEN_MODES, isBrokenMode, type BrokenMode } from './broken.js';
+import { BROKEN_MODES, isBrokenMode, type BrokenMode } from './broken-modes.js';
 
 export const TIE_ORDERS = ['stable', 'per-query', 'random'] as const;
 export type TieOrder = (typeof TIE_ORDERS)[number];

@@ -1,7 +1,7 @@
 // Query parameters the way the Rails server reads them (api/v1/data_controller.rb, the three
 // query services, dashboard/date_range_parser.rb). The server never rejects a bad value except
 // a date: it coerces silently, and the sandbox must coerce the same way.
-import { CHANNELS } from '../providers/mbuzz/channels.js';
+import { CHANNELS } from './vocab.js';
 import { rubyDateParse, DateInputTooLongError } from './ruby-date.js';
 
 /** A parsed parameter: Rack gives strings, arrays for `name[]`, hashes for `name[key]`. */

@@ -12,7 +12,7 @@ import { SandboxWorld } from './world.js';
 import { handleApiRequest, type ApiResponse, type HandlerContext } from './handler.js';
 import { FaultPicker, faultResponse, type FaultKind } from './faults.js';
 import { StatsCounter, type SandboxStats } from './stats.js';
-import { MOUNTS, findMount, type MountResponse, type SandboxMount } from './mounts.js';
+import { findMount, type MountFactory, type MountResponse, type SandboxMount } from './mounts.js';
 import { sendBroken } from './broken.js';
 
 export interface SandboxHandle {
@@ -34,7 +34,11 @@ const JSON_HEADERS = {
   vary: 'Accept-Encoding',
 };
 
-export async function startSandbox(options: Partial<SandboxOptions> = {}): Promise<SandboxHandle> {
+/**
+ * `mounts`: the other providers' APIs to serve beside mbuzz's, each under its prefix; the
+ * command passes every provider record's (the sandbox itself knows none of them).
+ */
+export async function startSandbox(options: Partial<SandboxOptions> = {}, mounts: readonly MountFactory[] = []): Promise<SandboxHandle> {
   const o = resolveSandboxOptions(options);
   const ctx: HandlerContext = {
     world: new SandboxWorld({ seed: o.seed, scale: o.scale, dataStart: o.dataStartDay }),
@@ -42,7 +46,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     seed: o.seed,
     nowMs: o.nowMs,
   };
-  const mounts: SandboxMount[] = MOUNTS.map((make) =>
+  const served: SandboxMount[] = mounts.map((make) =>
     make({ seed: o.seed, scale: o.scale, tieOrder: o.tieOrder, nowMs: o.nowMs, dataStartDay: o.dataStartDay, rateLimits: o.rateLimits }),
   );
   const counter = new StatsCounter();
@@ -65,7 +69,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
       await send(res, answer, false, f.headers);
     } else {
       const query = q < 0 ? '' : url.slice(q + 1);
-      const mount = findMount(mounts, path);
+      const mount = findMount(served, path);
       answer = mount ? await answerMount(mount, req, path, query, body, o.log) : answerApi(ctx, req, path, query, o.log);
       const gz = acceptsGzip(req.headers['accept-encoding']);
       if (o.broken !== undefined) answer = await sendBroken(o.broken, req, res, answer);

@@ -1,9 +1,28 @@
 // The words the generated data is made of. Deliberately awkward in places (commas, quotes,
 // newlines, HTML characters, non-Latin scripts, emoji, U+2028) because exporters break on exactly
 // those, and realistic enough that a demo reads like a real account.
-import { CHANNELS, ALGORITHMS } from '../providers/mbuzz/channels.js';
 import { cdfOf } from './hash.js';
 import { jsonString, jsonNullableString } from './ruby-json.js';
+
+// The server's own vocabulary (app/constants/channels.rb and the attribution models), kept here
+// and not borrowed from the client: the sandbox plays the server, and a test checks that the
+// client's list (providers/mbuzz/channels.ts) still matches it.
+export const CHANNELS = [
+  'paid_search',
+  'organic_search',
+  'paid_social',
+  'organic_social',
+  'email',
+  'display',
+  'affiliate',
+  'referral',
+  'video',
+  'ai',
+  'direct',
+  'other',
+] as const;
+
+export const ALGORITHMS = ['first_touch', 'last_touch', 'linear', 'time_decay', 'u_shaped', 'participation', 'markov_chain', 'shapley_value'] as const;
 
 export const NULL_CHANNEL = 255;
 

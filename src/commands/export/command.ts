@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Env } from '../../core/env.js';
 import type { CommandSpec } from '../spec.js';
+import { PROVIDERS } from '../../providers/registry.js';
 import { parseExportFlags, type RawExportFlags } from './options.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -48,10 +49,9 @@ Examples:
   MBUZZ_API_KEY=sk_live_... mbuzz export funnel --range 7d | jq -c 'select(.type=="conversion")'
   mbuzz export spend --channel paid_search,paid_social -o spend.csv
 
-Dates are inclusive UTC days. Providers map them onto their own parameters: Mixpanel 2.0 reports
-onto unit/interval (whole periods overlapping --from..--to are kept), Sealmetrics onto
-date_range=YYYYMMDD,YYYYMMDD, Atribu onto date_from/date_to, AttributionHub onto start_date/
-end_date; \`mbuzz datasets\` says how for each dataset, with its --param names.
+Dates are inclusive UTC days. Each provider maps them onto its own parameters:
+${PROVIDERS.map((p) => `  ${p.title}: ${p.dates}`).join('\n')}
+\`mbuzz datasets\` says how for each dataset, with its --param names.
 
 Exit codes: 0 ok, 1 unexpected, 2 usage/config, 3 auth, 4 rejected/quota, 5 server/network,
 6 data integrity, 130 interrupted.`,

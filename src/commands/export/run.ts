@@ -1,6 +1,7 @@
 import type { Env } from '../../core/env.js';
 import type { ExitCode } from '../../core/errors.js';
 import { loadConfig } from '../../config/load.js';
+import { configSpec } from '../../providers/registry.js';
 import type { RunObserver } from '../../pipeline/observer.js';
 import type { ExportFlags } from '../../pipeline/request.js';
 import { runPlan } from '../../pipeline/run.js';
@@ -12,7 +13,7 @@ import { createProgress } from './progress.js';
  * (every usage error before any request), then run, watched by progress on stderr.
  */
 export async function runExport(flags: ExportFlags, env: Env): Promise<ExitCode> {
-  const loaded = await loadConfig({ cwd: env.cwd, home: env.home, file: env.vars.MBUZZ_CONFIG });
+  const loaded = await loadConfig({ cwd: env.cwd, home: env.home, file: env.vars.MBUZZ_CONFIG, spec: configSpec() });
   const quiet = flags.quiet === true;
   const said = new Set<string>();
   const say = (line: string) => {

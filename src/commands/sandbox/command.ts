@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Env } from '../../core/env.js';
 import type { CommandSpec } from '../spec.js';
 import { FAULT_KINDS } from '../../sandbox/faults.js';
-import { BROKEN_MODES } from '../../sandbox/broken.js';
+import { BROKEN_MODES } from '../../sandbox/broken-modes.js';
 import { parseSandboxFlags, type RawSandboxFlags } from './options.js';
 
 // No commander defaults: every default lives in options.ts, so `mbuzz sandbox --help` and the

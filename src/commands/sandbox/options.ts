@@ -4,7 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { parseIsoDay } from '../../sandbox/calendar.js';
 import { combineFaults, parseFaultSpec, type FaultRates } from '../../sandbox/faults.js';
 import { MAX_SCALE, TIE_ORDERS, type SandboxOptions, type TieOrder } from '../../sandbox/options.js';
-import { BROKEN_MODES, isBrokenMode } from '../../sandbox/broken.js';
+import { BROKEN_MODES, isBrokenMode } from '../../sandbox/broken-modes.js';
 
 /** Flag values as commander hands them over: strings, or true for a bare switch. */
 export interface RawSandboxFlags {

@@ -3,27 +3,30 @@
 import type { Env } from '../../core/env.js';
 import { UsageError, type ExitCode } from '../../core/errors.js';
 import { SANDBOX_KEYS } from '../../sandbox/keys.js';
-import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_PROJECT_ID, SANDBOX_SA_SECRET, SANDBOX_SA_USERNAME } from '../../sandbox/mixpanel/keys.js';
-import { SANDBOX_PASSWORD } from '../../sandbox/sealmetrics/users.js';
-import { ATRIBU_SANDBOX_KEYS } from '../../sandbox/atribu/keys.js';
-import { ATTRIBUTIONHUB_SANDBOX_KEYS } from '../../sandbox/attributionhub/mount.js';
-import { BROKEN_DESCRIPTIONS } from '../../sandbox/broken.js';
+import type { SandboxProvider } from '../../sandbox/mounts.js';
+import { PROVIDERS } from '../../providers/registry.js';
+import { BROKEN_DESCRIPTIONS } from '../../sandbox/broken-modes.js';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server.js';
 import type { SandboxCommandOptions } from './options.js';
 
 export async function runSandbox(options: SandboxCommandOptions, env: Env): Promise<ExitCode> {
+  // every provider record that has a local copy: mounted beside mbuzz's own API
+  const others = await Promise.all(PROVIDERS.filter((p) => p.sandbox).map(async (p) => ({ name: p.name, sandbox: await p.sandbox!() })));
   let handle: SandboxHandle;
   try {
-    handle = await startSandbox({
-      ...options,
-      now: options.now ?? (() => env.now()),
-      log: (line) => void env.stderr.write(`${line}\n`),
-    });
+    handle = await startSandbox(
+      {
+        ...options,
+        now: options.now ?? (() => env.now()),
+        log: (line) => void env.stderr.write(`${line}\n`),
+      },
+      others.map((o) => o.sandbox.mount),
+    );
   } catch (err) {
     throw asUsageError(err, options.port);
   }
   env.stdout.write(`${handle.url}\n`);
-  env.stderr.write(banner(handle.url, options));
+  env.stderr.write(banner(handle.url, options, others));
   await new Promise<void>((resolve) => {
     if (env.signal.aborted) return resolve();
     env.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -33,7 +36,7 @@ export async function runSandbox(options: SandboxCommandOptions, env: Env): Prom
   return 0;
 }
 
-function banner(url: string, o: SandboxCommandOptions): string {
+function banner(url: string, o: SandboxCommandOptions, others: readonly { name: string; sandbox: SandboxProvider }[]): string {
   const clock = o.now ? `clock fixed at ${o.now.toISOString()}` : 'live clock';
   const faults = o.faultRate > 0 || Object.keys(o.faults).length > 0 ? ', faults on' : '';
   const broken = o.broken ? `, BROKEN: ${o.broken} (${BROKEN_DESCRIPTIONS[o.broken]})` : '';
@@ -44,13 +47,9 @@ function banner(url: string, o: SandboxCommandOptions): string {
     `  revoked key (401):        ${SANDBOX_KEYS.revoked}`,
     `  suspended account (401):  ${SANDBOX_KEYS.suspended}`,
     `  revoked + suspended (401, revoked wins): ${SANDBOX_KEYS.revokedSuspended}`,
-    `try:  MBUZZ_BASE_URL=${url} mbuzz export conversions --range 7d`,
+    `try:  MBUZZ_BASE_URL=${url} MBUZZ_API_KEY=${SANDBOX_KEYS.test} mbuzz export conversions --range 7d`,
     `other providers, each under ${url}/<provider> (details: docs/sandbox-<provider>.md):`,
-    `  mixpanel:        MIXPANEL_BASE_URL=${url}/mixpanel MIXPANEL_API_KEY=${SANDBOX_API_KEY} MIXPANEL_API_SECRET=${SANDBOX_API_SECRET}`,
-    `                   export: MIXPANEL_SERVICE_ACCOUNT_USERNAME=${SANDBOX_SA_USERNAME} MIXPANEL_SERVICE_ACCOUNT_SECRET=${SANDBOX_SA_SECRET} MIXPANEL_PROJECT_ID=${SANDBOX_PROJECT_ID}`,
-    `  sealmetrics:     SEALMETRICS_BASE_URL=${url}/sealmetrics SEALMETRICS_EMAIL=demo@sealmetrics.test SEALMETRICS_PASSWORD=${SANDBOX_PASSWORD}`,
-    `  atribu:          ATRIBU_BASE_URL=${url}/atribu ATRIBU_API_KEY=${ATRIBU_SANDBOX_KEYS.full}`,
-    `  attributionhub:  ATTRIBUTIONHUB_BASE_URL=${url}/attributionhub ATTRIBUTIONHUB_API_KEY=${ATTRIBUTIONHUB_SANDBOX_KEYS.standard}`,
+    ...others.flatMap(({ name, sandbox }) => sandbox.banner(`${url}/${name}`).map((line, i) => `  ${(i === 0 ? `${name}:` : '').padEnd(17)}${line}`)),
     `stats: ${url}/_sandbox/stats   stop: Ctrl-C`,
     '',
   ].join('\n');

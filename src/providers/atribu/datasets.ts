@@ -1,5 +1,4 @@
 import { InterruptedError, UsageError } from '../../core/errors.js';
-import { sleep } from '../../core/env.js';
 import { orderedMerge } from '../../paginate/ordered-merge.js';
 import type { Row } from '../../core/columns.js';
 import type { CredentialSpec, DatasetDef, ExportContext, ParamSpec } from '../types.js';
@@ -20,7 +19,7 @@ const CUSTOMER_PARAMS: readonly ParamSpec[] = [
   { name: 'search', description: 'only customers whose name or email contains this' },
 ];
 
-const BASE = { provider: 'atribu', defaultBaseUrl: 'https://www.atribu.app', baseUrlEnv: 'ATRIBU_BASE_URL', credentials: CREDENTIALS } as const;
+const BASE = { provider: 'atribu', credentials: CREDENTIALS } as const;
 const PACING =
   'Calls are paced to the key\'s 60 units/min (3 per call, ~20 calls/min) from the X-RateLimit-Remaining header; needs the customers:read scope.';
 
@@ -57,12 +56,12 @@ export const ATRIBU_DATASETS: readonly DatasetDef[] = [
 ];
 
 function connect(ctx: ExportContext): AtribuApi {
-  const { options, client, observer, signal } = ctx;
+  const { options, client, observer, signal, clock } = ctx;
   const pacer = new RatePacer({
-    now: Date.now,
+    now: clock.now,
     sleep: async (ms) => {
       try {
-        await sleep(ms, signal);
+        await clock.sleep(ms, signal);
       } catch {
         throw new InterruptedError();
       }

@@ -45,8 +45,6 @@ export const ATTRIBUTIONHUB_DATASETS: readonly DatasetDef[] = [
     columns: CONVERSIONS_COLUMNS,
     filters: [],
     params: PARAMS,
-    defaultBaseUrl: ATTRIBUTIONHUB_UNSET_BASE_URL,
-    baseUrlEnv: 'ATTRIBUTIONHUB_BASE_URL',
     credentials: CREDENTIALS,
     notes:
       'The API host is not published: give it with ATTRIBUTIONHUB_BASE_URL, a profile base_url or --base-url. ' +

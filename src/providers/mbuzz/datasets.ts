@@ -23,8 +23,6 @@ function mbuzzDataset(name: MbuzzDataset, summary: string, columns: DatasetDef['
     summary,
     columns,
     filters,
-    defaultBaseUrl: 'https://mbuzz.co',
-    baseUrlEnv: 'MBUZZ_BASE_URL',
     credentials: CREDENTIALS,
     resumable: true,
     run: (ctx) => exportMbuzz(ctx, name, traits),

@@ -33,7 +33,7 @@ export function legacyUrl(baseUrl: string, call: Pick<LegacyCall, 'endpoint' | '
   return `${queryBase(baseUrl)}/api/2.0/${call.endpoint}?${query}`;
 }
 
-export async function callLegacy(client: HttpClient, baseUrl: string, creds: LegacyCredentials, call: LegacyCall, now: () => number = Date.now): Promise<Row[]> {
+export async function callLegacy(client: HttpClient, baseUrl: string, creds: LegacyCredentials, call: LegacyCall, now: () => number): Promise<Row[]> {
   let rows: Row[] = [];
   let refusal: { status: number; message: string } | undefined;
   try {

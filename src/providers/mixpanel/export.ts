@@ -130,8 +130,6 @@ export const EXPORT_DATASET: DatasetDef = {
   summary: 'raw events, one row per event (GET /api/2.0/export on the data host, JSONL)',
   columns: EXPORT_COLUMNS,
   filters: [],
-  defaultBaseUrl: DEFAULT_BASE_URL,
-  baseUrlEnv: 'MIXPANEL_BASE_URL',
   credentials: EXPORT_CREDENTIALS,
   params: [EXPORT_EVENTS, WHERE, DAYS_PER_REQUEST],
   notes: `--from/--to are from_date/to_date, both inclusive, in the project's time zone; the range is cut into blocks of days_per_request days, one request each (Mixpanel allows 60 an hour; a 429 the server asks to wait out for over 2 minutes ends the run with exit 4). Auth: a service account (MIXPANEL_SERVICE_ACCOUNT_USERNAME, MIXPANEL_SERVICE_ACCOUNT_SECRET, MIXPANEL_PROJECT_ID), else the project secret (MIXPANEL_API_SECRET). ${HOSTS_NOTE}`,

@@ -200,6 +200,7 @@ async function* runEndpoint(ctx: ExportContext, e: Endpoint): AsyncGenerator<Row
     options.baseUrl,
     { apiKey: options.credentials.apiKey!, apiSecret: options.credentials.apiSecret! },
     { endpoint: e.path, params, flatten: (json) => e.flatten(json, p) },
+    ctx.clock.now,
   );
   const unit = (p.optional('unit') ?? 'day') as Unit;
   const column = e.dateColumn;
@@ -214,8 +215,6 @@ export const LEGACY_DATASETS: readonly DatasetDef[] = ENDPOINTS.map((e) => ({
   summary: `${e.summary} (GET /api/2.0/${e.path})`,
   columns: e.columns,
   filters: [],
-  defaultBaseUrl: DEFAULT_BASE_URL,
-  baseUrlEnv: 'MIXPANEL_BASE_URL',
   credentials: LEGACY_CREDENTIALS,
   params: e.params,
   notes: NOTES[e.dates],

@@ -33,7 +33,7 @@ async function* exportMicroconversions(ctx: ExportContext): AsyncGenerator<Row[]
   const { options, client, observer } = ctx;
   const country = checkCountry(options.params.country?.[0]);
   const email = options.credentials.email!;
-  const session = new SealmetricsSession({ client, baseUrl: options.baseUrl, email, password: options.credentials.password! });
+  const session = new SealmetricsSession({ client, baseUrl: options.baseUrl, email, password: options.credentials.password!, now: ctx.clock.now });
   const say = (message: string) => {
     if (!options.quiet) observer.note(message);
   };
@@ -84,8 +84,6 @@ export const SEALMETRICS_DATASETS: readonly DatasetDef[] = [
     summary: 'one row per microconversion (add-to-cart, signup, …) with the UTM parameters that drove it',
     columns: MICROCONVERSIONS_COLUMNS,
     filters: [],
-    defaultBaseUrl: 'https://app.sealmetrics.com',
-    baseUrlEnv: 'SEALMETRICS_BASE_URL',
     credentials: CREDENTIALS,
     params: PARAMS,
     notes: NOTES,

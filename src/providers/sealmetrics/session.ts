@@ -15,7 +15,7 @@ export interface SessionOptions {
   email: string;
   password: string;
   /** Epoch ms; the tests pass a fake clock. */
-  now?: () => number;
+  now: () => number;
 }
 
 interface Token {
@@ -37,7 +37,7 @@ export class SealmetricsSession {
   private readonly now: () => number;
 
   constructor(private readonly opts: SessionOptions) {
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now;
   }
 
   /** GET with the bearer token, logging in (again) as needed. */

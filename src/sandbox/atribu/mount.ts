@@ -3,10 +3,10 @@
 // `time|id` keyset cursor on /api/v1/customers and offset/total_count on the journey.
 import { DAY_MS, parseIsoDay } from '../calendar.js';
 import { hash2 } from '../hash.js';
-import type { MountFactory, MountResponse, SandboxRequest } from '../mounts.js';
+import type { MountFactory, MountResponse, SandboxProvider, SandboxRequest } from '../mounts.js';
 import { AtribuConversions, GOALS } from './conversions.js';
 import { journeyOf } from './journeys.js';
-import { findAtribuKey, type AtribuKey } from './keys.js';
+import { ATRIBU_SANDBOX_KEYS, findAtribuKey, type AtribuKey } from './keys.js';
 import { customerIndex, uuidFrom } from './people.js';
 import { SlidingWindowLimiter } from '../rate-limit.js';
 
@@ -155,3 +155,8 @@ function decodeSegment(segment: string): string {
     return segment;
   }
 }
+
+export const sandboxProvider: SandboxProvider = {
+  mount: atribuMount,
+  banner: (root) => [`ATRIBU_BASE_URL=${root} ATRIBU_API_KEY=${ATRIBU_SANDBOX_KEYS.full}`],
+};

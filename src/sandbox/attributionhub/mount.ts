@@ -1,7 +1,7 @@
 // AttributionHub's POST /api/v1/conversions under /attributionhub (api-contracts/others.md §4):
 // the literal `Authentication: <key>` header, a strict JSON body, offset = records_processed,
 // the "No conversions matched" answer, and a monthly per-key quota that answers 429.
-import type { MountFactory, MountResponse, SandboxRequest } from '../mounts.js';
+import type { MountFactory, MountResponse, SandboxProvider, SandboxRequest } from '../mounts.js';
 import { BadRequest, conversionsPage, readQuery } from './query.js';
 import { AhSessions } from './sessions.js';
 
@@ -65,4 +65,9 @@ export const attributionhubMount: MountFactory = (ctx) => {
   }
 
   return { prefix: '/attributionhub', handle };
+};
+
+export const sandboxProvider: SandboxProvider = {
+  mount: attributionhubMount,
+  banner: (root) => [`ATTRIBUTIONHUB_BASE_URL=${root} ATTRIBUTIONHUB_API_KEY=${ATTRIBUTIONHUB_SANDBOX_KEYS.standard}`],
 };

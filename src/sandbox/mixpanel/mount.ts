@@ -1,7 +1,8 @@
 // Mixpanel under /mixpanel: the Data API 2.0's twelve signed endpoints and the raw export,
 // both on one root (the real ones live on mixpanel.com and data.mixpanel.com; the exporter
 // serves any non-Mixpanel base URL from one root, so the sandbox does too).
-import type { MountFactory, MountResponse, SandboxRequest } from '../mounts.js';
+import type { MountFactory, MountResponse, SandboxProvider, SandboxRequest } from '../mounts.js';
+import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_PROJECT_ID, SANDBOX_SA_SECRET, SANDBOX_SA_USERNAME } from './keys.js';
 import { verifyBasic, verifySigned } from './auth.js';
 import { exportLines, readExportQuery } from './export-endpoint.js';
 import { SANDBOX_BROKEN_PROJECT_ID } from './keys.js';
@@ -93,3 +94,11 @@ function countLeaves(v: unknown): number {
   if (typeof v === 'object' && v !== null) return Object.values(v).reduce<number>((n, x) => n + countLeaves(x), 0);
   return 1;
 }
+
+export const sandboxProvider: SandboxProvider = {
+  mount: mixpanelMount,
+  banner: (root) => [
+    `MIXPANEL_BASE_URL=${root} MIXPANEL_API_KEY=${SANDBOX_API_KEY} MIXPANEL_API_SECRET=${SANDBOX_API_SECRET}`,
+    `export: MIXPANEL_SERVICE_ACCOUNT_USERNAME=${SANDBOX_SA_USERNAME} MIXPANEL_SERVICE_ACCOUNT_SECRET=${SANDBOX_SA_SECRET} MIXPANEL_PROJECT_ID=${SANDBOX_PROJECT_ID}`,
+  ],
+};

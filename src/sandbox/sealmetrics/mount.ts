@@ -2,9 +2,9 @@
 // the microconversions report, with the documented envelopes and errors. What the docs leave open
 // (status of a bad login, a foreign account, a bad date_range) follows Laravel, which the
 // "Unauthenticated" message gives away, and is marked ASSUMED in docs/sandbox-sealmetrics.md.
-import type { MountContext, MountFactory, MountResponse, SandboxMount, SandboxRequest } from '../mounts.js';
+import type { MountContext, MountFactory, MountResponse, SandboxMount, SandboxProvider, SandboxRequest } from '../mounts.js';
 import { matchingRows, pageOf, parseDateRange, readLimit, readSkip } from './query.js';
-import { canRead, findUser, TokenStore, type SandboxUser } from './users.js';
+import { canRead, findUser, SANDBOX_PASSWORD, TokenStore, type SandboxUser } from './users.js';
 import { SlidingWindowLimiter } from '../rate-limit.js';
 import { ACCOUNT_NAMES, SANDBOX_ACCOUNTS } from './vocab.js';
 
@@ -125,3 +125,8 @@ function readInput(req: SandboxRequest): Record<string, string | undefined> {
   }
   return out;
 }
+
+export const sandboxProvider: SandboxProvider = {
+  mount: sealmetricsMount,
+  banner: (root) => [`SEALMETRICS_BASE_URL=${root} SEALMETRICS_EMAIL=demo@sealmetrics.test SEALMETRICS_PASSWORD=${SANDBOX_PASSWORD}`],
+};

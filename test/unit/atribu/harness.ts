@@ -1,6 +1,7 @@
 // In-process plumbing for provider unit tests: a sandbox mount answering as a fake Transport
 // (no sockets, no interception library), and an ExportContext around the real HttpClient.
 // Shared by test/unit/atribu and test/unit/attributionhub.
+import { sleep } from '../../../src/core/env.js';
 import { HttpClient } from '../../../src/http/client.js';
 import type { HttpRequest, HttpResponse, Transport } from '../../../src/http/transport.js';
 import type { SandboxMount } from '../../../src/sandbox/mounts.js';
@@ -79,7 +80,7 @@ export function exportContext(dataset: DatasetDef, transport: Transport, overrid
     log: (l) => logs.push(l),
   });
   const observer = { plan: () => undefined, windowDone: () => undefined, note: (m: string) => void notes.push(m) };
-  return { ctx: { options, client, observer, signal }, notes, sleeps, logs };
+  return { ctx: { options, client, observer, signal, clock: { now: () => Date.now(), sleep } }, notes, sleeps, logs };
 }
 
 export async function collect(batches: AsyncIterable<Row[]>): Promise<Row[]> {

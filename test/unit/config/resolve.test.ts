@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveExport, formatFromPath, isLoopbackHost } from '../../../src/pipeline/resolve.js';
-import { findDataset } from '../../../src/providers/registry.js';
+import { findDataset, providerOf } from '../../../src/providers/registry.js';
 import type { ConfigFile } from '../../../src/config/schema.js';
 import type { ExportFlags } from '../../../src/pipeline/request.js';
 import { UsageError } from '../../../src/core/errors.js';
@@ -17,7 +17,7 @@ const config: ConfigFile = {
 };
 
 function resolve(flags: Partial<ExportFlags>, vars: Record<string, string> = {}, cfg: ConfigFile = { profiles: {} }) {
-  return resolveExport({ dataset: conversions, flags: { dataset: 'conversions', ...flags }, config: cfg, configFile: '/home/u/.mbuzzrc', vars, today: '2026-05-20' });
+  return resolveExport({ dataset: conversions, provider: providerOf(conversions), flags: { dataset: 'conversions', ...flags }, config: cfg, configFile: '/home/u/.mbuzzrc', vars, today: '2026-05-20' });
 }
 
 describe('resolveExport precedence: defaults < profile < env < flags', () => {
@@ -94,7 +94,7 @@ describe('resolveExport errors are usage errors with a clear message', () => {
 
   it('--funnel does not apply to spend', () => {
     expect(() =>
-      resolveExport({ dataset: findDataset('spend'), flags: { dataset: 'spend', funnel: 'sales' }, config: { profiles: {} }, vars: { MBUZZ_API_KEY: KEY }, today: '2026-05-20' }),
+      resolveExport({ dataset: findDataset('spend'), provider: providerOf(findDataset('spend')), flags: { dataset: 'spend', funnel: 'sales' }, config: { profiles: {} }, vars: { MBUZZ_API_KEY: KEY }, today: '2026-05-20' }),
     ).toThrow(/--funnel does not apply to spend/);
   });
 });

@@ -1,3 +1,4 @@
+import { sleep } from '../../../src/core/env.js';
 import { describe, expect, it } from 'vitest';
 import { AuthError, IntegrityError, RejectedError, ServerError, UsageError } from '../../../src/core/errors.js';
 import { HttpClient } from '../../../src/http/client.js';
@@ -53,7 +54,7 @@ function setup(dataset: string, o: Partial<ExportOptions> & { answers: Answer[] 
     log: (l) => logs.push(l),
   });
   const notes: string[] = [];
-  const ctx: ExportContext = { options, client, observer: { plan: () => {}, windowDone: () => {}, note: (m) => notes.push(m) }, signal: new AbortController().signal };
+  const ctx: ExportContext = { options, client, observer: { plan: () => {}, windowDone: () => {}, note: (m) => notes.push(m) }, signal: new AbortController().signal, clock: { now: () => Date.now(), sleep } };
   const run = async () => {
     const rows: Row[] = [];
     for await (const batch of def.run(ctx)) rows.push(...batch);

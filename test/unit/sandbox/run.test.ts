@@ -37,7 +37,7 @@ describe('runSandbox', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const stderr = err.join('');
     for (const key of Object.values(SANDBOX_KEYS)) expect(stderr).toContain(key);
-    expect(stderr).toContain(`MBUZZ_BASE_URL=${url} mbuzz export conversions --range 7d`);
+    expect(stderr).toContain(`MBUZZ_BASE_URL=${url} MBUZZ_API_KEY=sk_test_0123456789abcdef0123456789abcdef mbuzz export conversions --range 7d`);
     // The clock comes from env.now() when --now is absent: the data's last day is that day.
     const res = await fetch(`${url}/api/v1/data/conversions?date_range=7d&per_page=1000&page=1000000`, { headers: { authorization: `Bearer ${SANDBOX_KEYS.test}` } });
     const body = (await res.json()) as { meta: { total_count: number } };

@@ -1,0 +1,39 @@
+// The names of the broken modes and what each does: read by the flag parser and the banner, so
+// they load without the code that breaks answers (broken.ts).
+
+export const BROKEN_MODES = [
+  'html-500',
+  'html-200',
+  'missing-meta',
+  'missing-data',
+  'count-more',
+  'count-fewer',
+  'pages-lie',
+  'oversize-page',
+  'redirect-offhost',
+  'huge-body',
+  'gzip-bomb',
+  'stall',
+  'stall-headers',
+] as const;
+export type BrokenMode = (typeof BROKEN_MODES)[number];
+
+export const BROKEN_DESCRIPTIONS: Record<BrokenMode, string> = {
+  'html-500': "status 500 with a proxy's HTML error page",
+  'html-200': 'status 200 with an HTML page (a login or captive portal) instead of JSON',
+  'missing-meta': 'the envelope has no "meta"',
+  'missing-data': 'the envelope has no "data"',
+  'count-more': 'meta.total_count promises more rows than the API serves',
+  'count-fewer': 'meta.total_count promises fewer rows than the API serves',
+  'pages-lie': 'meta.total_pages disagrees with total_count and per_page',
+  'oversize-page': 'a page holds more rows than per_page',
+  'redirect-offhost': 'a 302 to http://mbuzz.invalid/... (another host)',
+  'huge-body': 'a 300 MB body, streamed (more than any client should buffer)',
+  'gzip-bomb': 'a 1 MB gzip body that inflates to 1 GB',
+  stall: 'headers and half the body, then silence (the connection stays open)',
+  'stall-headers': 'the request is read, then nothing is ever sent',
+};
+
+export function isBrokenMode(s: string): s is BrokenMode {
+  return (BROKEN_MODES as readonly string[]).includes(s);
+}
