@@ -3,6 +3,18 @@
 // ahead of it buffer, and stop pulling once the buffer holds `maxBufferedItems`, so a slow writer
 // stops the fetching and memory stays bounded. The first failure anywhere fails the merge.
 
+/** Rows that windows waiting their turn may hold, whatever the provider: ~20 MB of parsed rows. */
+export const MAX_BUFFERED_ROWS = 5_000;
+
+/**
+ * The one look-ahead policy. --concurrency means requests in flight, which the HTTP client's
+ * limiter enforces; windows are opened one beyond that, so a window's next request can start the
+ * moment a slot frees, and the windows ahead of the writer pause at MAX_BUFFERED_ROWS.
+ */
+export function lookahead(concurrency: number): OrderedMergeOptions {
+  return { lookahead: Math.max(1, concurrency) + 1, maxBufferedItems: MAX_BUFFERED_ROWS };
+}
+
 export interface OrderedMergeOptions {
   /** Sources running at once, the head included. */
   lookahead: number;

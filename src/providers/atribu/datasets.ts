@@ -1,5 +1,5 @@
 import { InterruptedError, UsageError } from '../../core/errors.js';
-import { orderedMerge } from '../../paginate/ordered-merge.js';
+import { lookahead, orderedMerge } from '../../paginate/ordered-merge.js';
 import type { Row } from '../../core/columns.js';
 import type { CredentialSpec, DatasetDef, ExportContext, ParamSpec } from '../types.js';
 import { ATRIBU_MAX_LIMIT, type AtribuApi, type CustomersQuery } from './api.js';
@@ -108,7 +108,6 @@ async function* exportJourney(ctx: ExportContext): AsyncGenerator<Row[]> {
 }
 
 /** Rows held by journeys waiting their turn behind the one being written. */
-const MAX_BUFFERED_ROWS = 20_000;
 
 async function* exportJourneys(ctx: ExportContext): AsyncGenerator<Row[]> {
   const api = connect(ctx);
@@ -124,5 +123,5 @@ async function* exportJourneys(ctx: ExportContext): AsyncGenerator<Row[]> {
     }
     ctx.observer.windowDone(id, rows);
   });
-  yield* orderedMerge(sources, { lookahead: Math.max(1, ctx.options.concurrency), maxBufferedItems: MAX_BUFFERED_ROWS });
+  yield* orderedMerge(sources, lookahead(ctx.options.concurrency));
 }

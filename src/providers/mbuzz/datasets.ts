@@ -46,7 +46,6 @@ async function* exportMbuzz(ctx: ExportContext, dataset: MbuzzDataset, traits: T
       perPage: options.perPage,
       partitionByChannel: traits.partitionByChannel,
       concurrency: options.concurrency,
-      maxBufferedRows: MAX_BUFFERED_ROWS,
       keep,
       skipped: ctx.resume?.skipped,
     },
@@ -54,8 +53,6 @@ async function* exportMbuzz(ctx: ExportContext, dataset: MbuzzDataset, traits: T
   );
 }
 
-/** Rows held by windows waiting their turn: ~20 MB of parsed rows, whatever the export's size. */
-const MAX_BUFFERED_ROWS = 5_000;
 
 export const MBUZZ_DATASETS: readonly DatasetDef[] = [
   mbuzzDataset('conversions', 'one row per attribution credit (conversion x model x touchpoint)', CONVERSIONS_COLUMNS, ['channel', 'funnel'], {

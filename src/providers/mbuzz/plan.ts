@@ -1,7 +1,7 @@
 import { IntegrityError } from '../../core/errors.js';
 import type { Row } from '../../core/columns.js';
 import { addDays, daysBetween } from '../../core/dates.js';
-import { orderedMerge } from '../../paginate/ordered-merge.js';
+import { lookahead, orderedMerge } from '../../paginate/ordered-merge.js';
 import type { ExportObserver } from '../types.js';
 import type { MbuzzPage, MbuzzQuery } from './api.js';
 import { CHANNELS } from './channels.js';
@@ -27,8 +27,6 @@ export interface PlanOptions {
   perPage: number;
   partitionByChannel: boolean;
   concurrency: number;
-  /** Rows that windows ahead of the one being written may hold before they pause. */
-  maxBufferedRows: number;
   /** A client-side filter (the documented funnel filter the server ignores on conversions). */
   keep?: (row: Row) => boolean;
   /** Resume: the API totals of the windows already written, in window order (they are skipped). */
@@ -81,7 +79,7 @@ class PartReader {
     for (const received of skipped) this.leafTotal += received;
     yield* orderedMerge(
       runs.slice(skip).map((r, i) => () => this.counted(r, skip + i, known)),
-      { lookahead: opts.concurrency + 1, maxBufferedItems: opts.maxBufferedRows },
+      lookahead(opts.concurrency),
     );
     if (this.leafTotal !== total && !part.open) {
       throw new IntegrityError(

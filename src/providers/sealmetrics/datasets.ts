@@ -1,6 +1,6 @@
 import { UsageError, IntegrityError } from '../../core/errors.js';
 import { eachDay } from '../../core/dates.js';
-import { orderedMerge } from '../../paginate/ordered-merge.js';
+import { lookahead, orderedMerge } from '../../paginate/ordered-merge.js';
 import type { Row } from '../../core/columns.js';
 import type { CredentialSpec, DatasetDef, ExportContext, ParamSpec } from '../types.js';
 import { MAX_LIMIT, microconversionsUrl, rowsOf, validateRowsEnvelope } from './api.js';
@@ -18,7 +18,6 @@ const CREDENTIALS: readonly CredentialSpec[] = [
 const PARAMS: readonly ParamSpec[] = [{ name: 'country', description: 'only rows from this country: an ISO 3166-1 alpha-2 code such as es' }];
 
 /** Rows held by days waiting behind a slower one (a day is one batch, so whole days wait). */
-const MAX_BUFFERED_ROWS = 5_000;
 /** Per read of one day: 2M rows at limit 100, far past any real day, short of forever. */
 const MAX_PAGES_PER_READ = 20_000;
 
@@ -66,7 +65,7 @@ async function* exportMicroconversions(ctx: ExportContext): AsyncGenerator<Row[]
     days.map((day) => async function* () {
       yield await readDay(day);
     }),
-    { lookahead: Math.max(1, options.concurrency), maxBufferedItems: MAX_BUFFERED_ROWS },
+    lookahead(options.concurrency),
   );
 }
 

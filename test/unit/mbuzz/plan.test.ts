@@ -53,7 +53,6 @@ async function run(rows: Row[], days: number, extra: Partial<Parameters<typeof r
     perPage: 1000,
     partitionByChannel: true,
     concurrency: 4,
-    maxBufferedRows: 5000,
     ...extra,
   };
   for await (const b of readRangeExactly(server.fetch, opts, observer)) out.push(...b);
