@@ -6,7 +6,7 @@ import { ATRIBU_SANDBOX_KEYS } from '../../src/sandbox/atribu/keys.js';
 import { customerId } from '../../src/sandbox/atribu/people.js';
 import { atribuCustomerRows, atribuJourneyEvents } from '../../src/sandbox/atribu/truth.js';
 import { CUSTOMERS_COLUMNS, JOURNEY_COLUMNS } from '../../src/providers/atribu/schemas.js';
-import { expectFile } from '../unit/atribu/formats.js';
+import { expectFile } from '../providers/atribu/formats.js';
 import { BIN, NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox, useSandbox } from './harness.js';
 
 // The real CLI against a spawned sandbox. Expected rows come from the sandbox's own generator;

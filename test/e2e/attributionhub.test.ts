@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ATTRIBUTIONHUB_SANDBOX_KEYS } from '../../src/sandbox/attributionhub/mount.js';
 import { attributionHubRecords } from '../../src/sandbox/attributionhub/truth.js';
 import { CONVERSIONS_COLUMNS, toRow } from '../../src/providers/attributionhub/records.js';
-import { expectFile } from '../unit/atribu/formats.js';
+import { expectFile } from '../providers/atribu/formats.js';
 import { NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox, useSandbox } from './harness.js';
 
 // The real CLI against a spawned sandbox; expected rows from the sandbox's own generator.

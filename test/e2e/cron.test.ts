@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { truthRows } from '../../src/sandbox/truth.js';
-import { duckdb, sqlString } from '../unit/writers/helpers.js';
+import { duckdb, sqlString } from '../writers/helpers.js';
 import { canon, NOW, runCli, startSandbox, tempDir, TEST_KEY, type Sandbox, ROOT, useSandbox } from './harness.js';
 
 // Cron-grade runs: incremental state across a moving "today" (MBUZZ_NOW), Hive partitions read

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { truthRows } from '../../src/sandbox/truth.js';
 import { CONVERSIONS_COLUMNS, FUNNEL_COLUMNS, SPEND_COLUMNS } from '../../src/providers/mbuzz/schemas.js';
 import type { Column } from '../../src/core/columns.js';
-import { duckdb, parseCsvWithPython, sqlString } from '../unit/writers/helpers.js';
-import { csvCell, fromDuck } from '../unit/atribu/formats.js';
+import { duckdb, parseCsvWithPython, sqlString } from '../writers/helpers.js';
+import { csvCell, fromDuck } from '../providers/atribu/formats.js';
 import { canon, LIVE_KEY, NOW, parseNdjson, runCli, startSandbox, tempDir, TEST_KEY, type Sandbox, useSandbox } from './harness.js';
 
 // The real CLI against a real sandbox process. Expected rows come from the sandbox's own

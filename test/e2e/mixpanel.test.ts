@@ -10,7 +10,7 @@ import { intervalFor, periodInRange, type Unit } from '../../src/providers/mixpa
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_BROKEN_PROJECT_ID, SANDBOX_PROJECT_ID, SANDBOX_SA_SECRET, SANDBOX_SA_USERNAME } from '../../src/sandbox/mixpanel/keys.js';
 import { truthEvents, truthReport, type MixpanelTruthQuery } from '../../src/sandbox/mixpanel/truth.js';
 import type { Column, Row } from '../../src/core/columns.js';
-import { duckdb, parseCsvWithPython, sqlString } from '../unit/writers/helpers.js';
+import { duckdb, parseCsvWithPython, sqlString } from '../writers/helpers.js';
 import { NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox } from './harness.js';
 
 // The real CLI against a spawned sandbox's /mixpanel. The raw events are the truth: the events

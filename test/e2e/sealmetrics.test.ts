@@ -5,7 +5,7 @@ import { truthMicroconversions } from '../../src/sandbox/sealmetrics/truth.js';
 import { SANDBOX_ACCOUNTS } from '../../src/sandbox/sealmetrics/vocab.js';
 import { MICROCONVERSIONS_COLUMNS, normalizeRow } from '../../src/providers/sealmetrics/schema.js';
 import type { Row } from '../../src/core/columns.js';
-import { duckdb, parseCsvWithPython, sqlString } from '../unit/writers/helpers.js';
+import { duckdb, parseCsvWithPython, sqlString } from '../writers/helpers.js';
 import { NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox } from './harness.js';
 
 // The real CLI against a spawned sandbox's /sealmetrics. Expected rows come from the sandbox's
