@@ -79,11 +79,16 @@ export function resolveExport(input: ResolveInput): ExportOptions {
   // output and format
   const output = flags.output === '-' ? undefined : flags.output;
   const fromExt = output !== undefined ? formatFromPath(output) : undefined;
+
   if (flags.format && fromExt?.format && flags.format !== fromExt.format) {
     throw new UsageError(`--format ${flags.format} conflicts with the output file's extension (${output})`);
   }
   if (profile.format !== undefined && !(FORMATS as readonly string[]).includes(profile.format)) {
     throw new UsageError(`${at('format')} must be one of ${FORMATS.join(', ')} (got ${JSON.stringify(profile.format)})`);
+  }
+  // An extension mbuzz does not write, with no format asked for, would get NDJSON under a name that promises something else.
+  if (fromExt?.foreign && !flags.partitionBy && flags.format === undefined && profile.format === undefined) {
+    throw new UsageError(`-o ${output}: mbuzz does not write ${fromExt.foreign} files; name the output .ndjson, .jsonl, .csv or .parquet (text formats may add .gz), or give -f`);
   }
   const format: Format = flags.format ?? fromExt?.format ?? (profile.format as Format | undefined) ?? 'ndjson';
   const gzip = fromExt?.gzip ?? false;
@@ -155,13 +160,21 @@ export function resolveExport(input: ResolveInput): ExportOptions {
   };
 }
 
-export function formatFromPath(path: string): { format?: Format; gzip: boolean } {
-  const lower = path.toLowerCase();
-  const gzip = lower.endsWith('.gz');
-  const stem = gzip ? lower.slice(0, -3) : lower;
-  const ext = stem.slice(stem.lastIndexOf('.') + 1);
+/**
+ * The format an output name asks for: `.ndjson`/`.jsonl`/`.csv`/`.parquet`, plus `.gz` for text.
+ * `foreign` is an extension mbuzz does not write (`.zst`, `.tsv`, `.json`): refused rather than
+ * filled with NDJSON under a name that promises something else. A name without an extension
+ * (or whose last dot starts no word, as in `conv.2026-05-01`) asks for nothing.
+ */
+export function formatFromPath(path: string): { format?: Format; gzip: boolean; foreign?: string } {
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  const gzip = name.endsWith('.gz');
+  const stem = gzip ? name.slice(0, -3) : name;
+  const dot = stem.lastIndexOf('.');
+  const ext = dot > 0 ? stem.slice(dot + 1) : '';
   const format: Format | undefined = ext === 'ndjson' || ext === 'jsonl' ? 'ndjson' : ext === 'csv' ? 'csv' : ext === 'parquet' ? 'parquet' : undefined;
-  return { format, gzip };
+  const foreign = format === undefined && /^[a-z][a-z0-9]{0,9}$/.test(ext) ? `.${ext}` : undefined;
+  return foreign ? { format, gzip, foreign } : { format, gzip };
 }
 
 export { isLoopbackHost };

@@ -58,6 +58,21 @@ const CASES: Case[] = [
   { name: '--range in weeks', args: exp('--range', '2w'), code: 2, stderr: 'mbuzz: --range "2w" must be a number of days such as 7d, 30d or 90d' },
 
   // --- dataset, format, channel, filters, fields ----------------------------------------------
+  ...['x.zst', 'x.tsv', 'x.json', 'x.tsv.gz'].map((name): Case => ({
+    name: `-o ${name}: an extension mbuzz does not write`,
+    args: exp('-o', name),
+    code: 2,
+    stderr: `mbuzz: -o ${name}: mbuzz does not write .${name.split('.')[1]} files; name the output .ndjson, .jsonl, .csv or .parquet (text formats may add .gz), or give -f`,
+  })),
+  {
+    // every dataset of `export all` is checked before the first one runs
+    name: 'export all with a dataset missing its required --param',
+    args: (c) => ['export', 'all', '-o', join(c.dir, 'out'), '--datasets', 'conversions,mixpanel:events'],
+    env: (c) => ({ MIXPANEL_BASE_URL: baseUrlOf('mixpanel', c.url), MIXPANEL_API_KEY: 'k', MIXPANEL_API_SECRET: 's' }),
+    code: 2,
+    stderr: /^mbuzz: mixpanel:events needs --param event=<value>/,
+  },
+  { name: '--manifest without -o', args: exp('--manifest'), code: 2, stderr: 'mbuzz: --manifest needs -o FILE' },
   { name: 'unknown dataset', args: () => ['export', 'conversion'], code: 2, stderr: () => `mbuzz: unknown dataset "conversion" (known: ${datasetNames()}; see mbuzz datasets)` },
   { name: 'unknown provider prefix', args: () => ['export', 'ga4:events'], code: 2, stderr: () => `mbuzz: unknown dataset "ga4:events" (known: ${datasetNames()}; see mbuzz datasets)` },
   { name: 'unknown format', args: exp('-f', 'xml'), code: 2, stderr: 'mbuzz: --format "xml" must be one of ndjson, csv, parquet' },

@@ -104,7 +104,10 @@ describe('helpers', () => {
     expect(formatFromPath('a/b.parquet')).toEqual({ format: 'parquet', gzip: false });
     expect(formatFromPath('x.JSONL')).toEqual({ format: 'ndjson', gzip: false });
     expect(formatFromPath('x.csv.gz')).toEqual({ format: 'csv', gzip: true });
-    expect(formatFromPath('x.txt')).toEqual({ format: undefined, gzip: false });
+    expect(formatFromPath('x.txt')).toEqual({ format: undefined, gzip: false, foreign: '.txt' });
+    expect(formatFromPath('x.tsv.gz')).toEqual({ format: undefined, gzip: true, foreign: '.tsv' });
+    expect(formatFromPath('dir.v2/conv')).toEqual({ format: undefined, gzip: false });
+    expect(formatFromPath('conv.2026-05-01')).toEqual({ format: undefined, gzip: false });
   });
   it('knows loopback hosts', () => {
     expect(['127.0.0.1', 'localhost', '[::1]', '127.3.2.1'].every(isLoopbackHost)).toBe(true);
