@@ -1,5 +1,5 @@
 import { CommanderError, type Command } from 'commander';
-import { MbuzzError } from '../core/errors.js';
+import { interruptedBy, MbuzzError, OutputClosedError } from '../core/errors.js';
 import type { Env } from '../core/env.js';
 import { buildProgram } from './program.js';
 
@@ -16,7 +16,11 @@ export async function main(argv: readonly string[], env: Env): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode();
   } catch (err) {
-    return exitCodeFor(err, env);
+    // Ctrl-C reaches `| jq` too, so the write to its pipe can fail before our own signal handler
+    // has run: give a pending signal a moment, so an interrupted run never passes for a quiet `| head`.
+    if (err instanceof OutputClosedError && !env.signal.aborted) await env.sleep(50).catch(() => undefined);
+    // Whatever the error, a run stopped by a signal ends as that signal's exit, with one line.
+    return exitCodeFor(env.signal.aborted ? interruptedBy(env.signal) : err, env);
   }
 }
 

@@ -1,9 +1,12 @@
 import os from 'node:os';
 import { sleep, type Env } from '../core/env.js';
+import { SIGNAL_EXIT } from '../core/errors.js';
 import { undiciTransport } from '../http/transport.js';
 
 // The real world behind Env: process streams, the clock, signals and undici. Only bin/mbuzz.js
 // builds one; everything below takes an Env, so tests pass buffers and a fixed clock instead.
+
+const HANDLED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function fixedNow(value: string | undefined): () => Date {
   const at = value ? Date.parse(value) : NaN;
@@ -15,12 +18,12 @@ export function systemEnv(): Env {
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts += 1;
-    // A second Ctrl-C means "now": the first one is already cleaning up.
-    if (interrupts > 1) process.exit(130);
+    // A second signal means "now": the first one is already cleaning up.
+    if (interrupts > 1) process.exit(SIGNAL_EXIT[sig] ?? 130);
     controller.abort(new Error(sig));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP too: a closed terminal or ssh session must clean up like Ctrl-C, not leave temp files.
+  for (const sig of HANDLED) process.on(sig, onSignal);
   const transport = undiciTransport();
   return {
     stdout: process.stdout,
@@ -38,8 +41,7 @@ export function systemEnv(): Env {
     fetch: transport,
     signal: controller.signal,
     close: async () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const sig of HANDLED) process.off(sig, onSignal);
       await transport.close?.();
     },
   };

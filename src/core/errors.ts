@@ -1,7 +1,10 @@
 // Typed errors. Each carries the exit code the design assigns to its class of failure; only
 // cli/main.ts turns them into a process exit code and a line on stderr.
 
-export type ExitCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 130;
+export type ExitCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 129 | 130 | 143;
+
+/** The exit code a shell gives a process killed by each signal we handle (128 + its number). */
+export const SIGNAL_EXIT: Readonly<Record<string, ExitCode>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 export abstract class MbuzzError extends Error {
   abstract readonly exitCode: ExitCode;
@@ -36,12 +39,23 @@ export class IntegrityError extends MbuzzError {
   readonly exitCode = 6 as const;
 }
 
-/** Ctrl-C / SIGTERM. */
+/**
+ * Ctrl-C, SIGTERM or SIGHUP: the run stopped because it was asked to. The exit code is the
+ * signal's (130, 143, 129); cli/main.ts reads which signal from the run's AbortSignal.
+ */
 export class InterruptedError extends MbuzzError {
-  readonly exitCode = 130 as const;
-  constructor(message = 'interrupted') {
-    super(message);
+  readonly exitCode: ExitCode;
+  constructor(signal: string = 'SIGINT') {
+    super(signal === 'SIGINT' ? 'interrupted' : `interrupted (${signal})`);
+    this.exitCode = SIGNAL_EXIT[signal] ?? 130;
   }
+}
+
+/** The interruption an aborted run signal stands for; its reason names the signal (cli/system-env.ts). */
+export function interruptedBy(signal: AbortSignal): InterruptedError {
+  const reason = signal.reason as { message?: unknown } | undefined;
+  const name = typeof reason?.message === 'string' && reason.message in SIGNAL_EXIT ? reason.message : 'SIGINT';
+  return new InterruptedError(name);
 }
 
 /** The reader of stdout went away (`| head`): not a failure, the run ends quietly. */

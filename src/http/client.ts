@@ -1,4 +1,4 @@
-import { AuthError, InterruptedError, MbuzzError, RejectedError, ServerError } from '../core/errors.js';
+import { AuthError, interruptedBy, MbuzzError, RejectedError, ServerError } from '../core/errors.js';
 import { redact } from '../core/secrets.js';
 import { BodyTooLargeError, type HttpRequest, type HttpResponse, type Transport } from './transport.js';
 import { Limiter } from './limiter.js';
@@ -106,7 +106,7 @@ export class HttpClient {
   private async exchange<T>(req: ExchangeRequest, accept: (res: HttpResponse) => T, count: (out: T) => number | undefined): Promise<T> {
     let last = '';
     for (let attempt = 0; ; attempt++) {
-      if (this.opts.signal.aborted) throw new InterruptedError();
+      if (this.opts.signal.aborted) throw interruptedBy(this.opts.signal);
       const started = Date.now();
       try {
         const res = await this.limiter.run(() => this.send(req));
@@ -115,7 +115,7 @@ export class HttpClient {
         this.log(() => `${req.method} ${this.mask(req.url)} ${res.status} ${ms}ms ${((n) => (n !== undefined ? `${n} rows` : ''))(count(out))}${attempt ? ` (retry ${attempt})` : ''}`);
         return out;
       } catch (err) {
-        if (this.opts.signal.aborted) throw new InterruptedError();
+        if (this.opts.signal.aborted) throw interruptedBy(this.opts.signal);
         if (!(err instanceof Retryable)) throw err;
         last = err.message;
         if (attempt >= this.policy.retries) {
@@ -127,7 +127,7 @@ export class HttpClient {
         try {
           await this.opts.sleep(wait, this.opts.signal);
         } catch {
-          throw new InterruptedError();
+          throw interruptedBy(this.opts.signal);
         }
       }
     }
@@ -147,7 +147,7 @@ export class HttpClient {
       this.stats.bytes += res.body.length;
       return res;
     } catch (err) {
-      if (this.opts.signal.aborted) throw new InterruptedError();
+      if (this.opts.signal.aborted) throw interruptedBy(this.opts.signal);
       if (err instanceof MbuzzError) throw err;
       if (err instanceof BodyTooLargeError) throw new ServerError(`${err.message} from ${this.mask(req.url)}`);
       const what = this.mask(describeNetworkError(err, this.opts.timeoutMs));

@@ -92,7 +92,7 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   } catch (err) {
     progress.stop();
     // A run cut short by Ctrl-C or an outage keeps its progress for --resume; nothing is at the target either way.
-    if (checkpoint?.saved && (err instanceof InterruptedError || err instanceof ServerError)) {
+    if (checkpoint?.saved && (err instanceof InterruptedError || err instanceof ServerError || env.signal.aborted)) {
       await (out as FileOutput).keep();
       observer.say(`progress kept in ${paths!.temp}: run the same command with --resume to continue`);
     } else {

@@ -54,7 +54,7 @@ ${PROVIDERS.map((p) => `  ${p.title}: ${p.dates}`).join('\n')}
 \`mbuzz datasets\` says how for each dataset, with its --param names.
 
 Exit codes: 0 ok, 1 unexpected, 2 usage/config, 3 auth, 4 rejected/quota, 5 server/network,
-6 data integrity, 130 interrupted.`,
+6 data integrity, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.`,
       ),
   async run(env: Env, args, cmd) {
     const [dataset, raw] = args as [string, RawExportFlags];

@@ -1,4 +1,4 @@
-import { InterruptedError, UsageError } from '../../core/errors.js';
+import { interruptedBy, UsageError } from '../../core/errors.js';
 import { lookahead, orderedMerge } from '../../paginate/ordered-merge.js';
 import type { Row } from '../../core/columns.js';
 import type { CredentialSpec, DatasetDef, ExportContext, ParamSpec } from '../types.js';
@@ -63,7 +63,7 @@ function connect(ctx: ExportContext): AtribuApi {
       try {
         await clock.sleep(ms, signal);
       } catch {
-        throw new InterruptedError();
+        throw interruptedBy(signal);
       }
     },
     onWait: (ms, left, limit) => observer.note(`atribu rate limit: ${left} of ${limit ?? '?'} units left this minute; waiting ${Math.ceil(ms / 1000)}s`),
