@@ -6,6 +6,7 @@ import { FORMATS } from '../commands/export/options.js';
 import type { DatasetDef, ExportOptions } from '../providers/types.js';
 import { CHANNELS } from '../providers/mbuzz/channels.js';
 import type { Format } from '../writers/types.js';
+import { didYouMean, suggest } from '../suggest.js';
 import type { ConfigFile, ProfileConfig } from './schema.js';
 
 // defaults < profile < environment < flags, in one pure function: no IO, no clock (today comes
@@ -32,11 +33,11 @@ export function selectProfile(dataset: DatasetDef, flags: Pick<ExportFlags, 'pro
   const explicit = flags.profile ?? nonBlank(vars.MBUZZ_PROFILE);
   const name = explicit ?? config.profile;
   if (name === undefined) return undefined;
-  const profile = config.profiles[name];
+  const profile = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
   if (!profile) {
     const where = configFile ? `in ${configFile}` : '(no config file found)';
     const have = Object.keys(config.profiles);
-    throw new UsageError(`unknown profile ${JSON.stringify(name)} ${where}${have.length ? `; profiles: ${have.join(', ')}` : ''}`);
+    throw new UsageError(`unknown profile ${JSON.stringify(name)} ${where}${didYouMean(name, have) || (have.length ? `; profiles: ${have.join(', ')}` : '')}`);
   }
   const provider = profile.provider ?? 'mbuzz';
   if (provider !== dataset.provider) {
@@ -73,7 +74,10 @@ export function resolveExport(input: ResolveInput): ExportOptions {
     const bad = channels.filter((c) => !(CHANNELS as readonly string[]).includes(c));
     if (bad.length) {
       const src = flags.channels ? '--channel' : at('channels');
-      throw new UsageError(`${src}: unknown channel ${bad.map((b) => JSON.stringify(b)).join(', ')} (valid: ${CHANNELS.join(', ')})`);
+      const named = bad.map((b) => `${JSON.stringify(b)}${didYouMean(b, CHANNELS)}`);
+      // Every typo has its correction: that is the whole message. Otherwise list what is valid.
+      const valid = bad.every((b) => suggest(b, CHANNELS) !== undefined) ? '' : ` (valid: ${CHANNELS.join(', ')})`;
+      throw new UsageError(`${src}: unknown channel ${named.join(', ')}${valid}`);
     }
   }
   const funnel = flags.funnel ?? profile.funnel;

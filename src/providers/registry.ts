@@ -1,4 +1,5 @@
 import { UsageError } from '../cli/errors.js';
+import { suggest } from '../suggest.js';
 import type { DatasetDef } from './types.js';
 import { MBUZZ_DATASETS } from './mbuzz/datasets.js';
 import { MIXPANEL_DATASETS } from './mixpanel/datasets.js';
@@ -11,6 +12,8 @@ export const DATASETS: readonly DatasetDef[] = [...MBUZZ_DATASETS, ...MIXPANEL_D
 export function findDataset(name: string): DatasetDef {
   const found = DATASETS.find((d) => d.name === name);
   if (!found) {
+    const near = suggest(name, DATASETS.map((d) => d.name));
+    if (near !== undefined) throw new UsageError(`unknown dataset ${JSON.stringify(name)} (did you mean ${near}?)`);
     throw new UsageError(`unknown dataset ${JSON.stringify(name)} (known: ${DATASETS.map((d) => d.name).join(', ')}; see mbuzz datasets)`);
   }
   return found;

@@ -58,13 +58,16 @@ const CASES: Case[] = [
   { name: '--range in weeks', args: exp('--range', '2w'), code: 2, stderr: 'mbuzz: --range "2w" must be a number of days such as 7d, 30d or 90d' },
 
   // --- dataset, format, channel, filters, fields ----------------------------------------------
-  { name: 'unknown dataset', args: () => ['export', 'conversion'], code: 2, stderr: () => `mbuzz: unknown dataset "conversion" (known: ${datasetNames()}; see mbuzz datasets)` },
+  { name: 'unknown dataset', args: () => ['export', 'conversion'], code: 2, stderr: 'mbuzz: unknown dataset "conversion" (did you mean conversions?)' },
+  { name: 'a typo in a provider dataset', args: () => ['export', 'mixpanel:evnets'], code: 2, stderr: 'mbuzz: unknown dataset "mixpanel:evnets" (did you mean mixpanel:events?)' },
   { name: 'unknown provider prefix', args: () => ['export', 'ga4:events'], code: 2, stderr: () => `mbuzz: unknown dataset "ga4:events" (known: ${datasetNames()}; see mbuzz datasets)` },
   { name: 'unknown format', args: exp('-f', 'xml'), code: 2, stderr: 'mbuzz: --format "xml" must be one of ndjson, csv, parquet' },
   { name: 'format against the extension', args: (c) => ['export', 'conversions', '-f', 'csv', '-o', join(c.dir, 'x.parquet')], code: 2, stderr: (c) => `mbuzz: --format csv conflicts with the output file's extension (${join(c.dir, 'x.parquet')})` },
   { name: 'gzip around parquet', args: (c) => ['export', 'conversions', '-o', join(c.dir, 'x.parquet.gz')], code: 2, stderr: 'mbuzz: Parquet is compressed inside the file: drop the .gz from the output name' },
   { name: 'unknown channel', args: exp('--channel', 'email,tv'), code: 2, stderr: `mbuzz: --channel: unknown channel "tv" (valid: ${CHANNELS})` },
-  { name: 'a channel in the wrong case', args: exp('--channel', 'Email'), code: 2, stderr: `mbuzz: --channel: unknown channel "Email" (valid: ${CHANNELS})` },
+  { name: 'a channel in the wrong case', args: exp('--channel', 'Email'), code: 2, stderr: 'mbuzz: --channel: unknown channel "Email" (did you mean email?)' },
+  { name: 'a channel typo', args: exp('--channel', 'paid_search,emial'), code: 2, stderr: 'mbuzz: --channel: unknown channel "emial" (did you mean email?)' },
+  { name: 'a channel typo and an unknown channel', args: exp('--channel', 'emial,tv'), code: 2, stderr: `mbuzz: --channel: unknown channel "emial" (did you mean email?), "tv" (valid: ${CHANNELS})` },
   { name: '--funnel on spend', args: () => ['export', 'spend', '--funnel', 'sales'], code: 2, stderr: 'mbuzz: --funnel does not apply to spend' },
   { name: '--customer on conversions', args: exp('--customer', '42'), code: 2, stderr: 'mbuzz: --customer does not apply to conversions' },
   { name: 'unknown --param', args: exp('--param', 'sort=asc'), code: 2, stderr: 'mbuzz: --param: conversions has no parameter "sort" (it takes none)' },
@@ -133,6 +136,7 @@ const CASES: Case[] = [
   },
   { name: 'MBUZZ_CONFIG names a missing file', env: (c) => ({ MBUZZ_CONFIG: join(c.dir, 'nope.yaml') }), args: exp('--range', '7d'), code: 2, stderr: (c) => `mbuzz: config file not found: ${join(c.dir, 'nope.yaml')}` },
   { name: 'unknown --profile, no config file', args: exp('--profile', 'ghost'), code: 2, stderr: 'mbuzz: unknown profile "ghost" (no config file found)' },
+  { name: 'a --profile typo', files: { '.mbuzzrc.yaml': 'profiles:\n  prod: {}\n  dev: {}\n' }, args: exp('--profile', 'prdo'), code: 2, stderr: (c) => `mbuzz: unknown profile "prdo" in ${join(c.dir, '.mbuzzrc.yaml')} (did you mean prod?)` },
   { name: 'unknown MBUZZ_PROFILE', files: { '.mbuzzrc.yaml': 'profiles:\n  prod: {}\n  dev: {}\n' }, env: () => ({ MBUZZ_PROFILE: 'ghost' }), args: exp('--range', '7d'), code: 2, stderr: (c) => `mbuzz: unknown profile "ghost" in ${join(c.dir, '.mbuzzrc.yaml')}; profiles: prod, dev` },
 
   // --- environment, keys, hosts ------------------------------------------------------------------
