@@ -1,7 +1,9 @@
 import { UsageError } from '../cli/errors.js';
+import { didYouMean, suggest } from '../suggest.js';
 
 // The shape of a config file (snake_case, as users write it) and its validation. Errors name the
-// file and the key path; unknown keys are warnings, so a newer file still works with an older mbuzz.
+// file and the key path; unknown keys are warnings (with the nearest known key), so a newer file
+// still works with an older mbuzz.
 
 export const PROVIDERS = ['mbuzz', 'mixpanel', 'sealmetrics', 'atribu', 'attributionhub'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -85,7 +87,8 @@ export function validateConfig(raw: unknown, file: string): Validated {
   if (raw === null || raw === undefined) return { config: { profiles: {} }, warnings };
   if (!isObject(raw)) fail('(top level)', 'must be a mapping with `profiles:`');
   const top = raw as Record<string, unknown>;
-  const config: ConfigFile = { profiles: {} };
+  // No prototype: a profile called `__proto__` or `toString` is just a name (and an unknown one).
+  const config: ConfigFile = { profiles: Object.create(null) as ConfigFile['profiles'] };
   for (const [key, value] of Object.entries(top)) {
     if (key === 'profile') {
       if (typeof value !== 'string' || value === '') fail('profile', 'must be a profile name');
@@ -96,11 +99,12 @@ export function validateConfig(raw: unknown, file: string): Validated {
         config.profiles[name] = validateProfile(body, `profiles.${name}`, fail, warnings, file);
       }
     } else {
-      warnings.push(`${file}: unknown key ${key} (ignored)`);
+      warnings.push(unknownKey(key, key, file, TOP_KEYS));
     }
   }
-  if (config.profile !== undefined && !(config.profile in config.profiles)) {
-    fail('profile', `names "${config.profile}", which is not under profiles: (have: ${Object.keys(config.profiles).join(', ') || 'none'})`);
+  if (config.profile !== undefined && !Object.hasOwn(config.profiles, config.profile)) {
+    const have = Object.keys(config.profiles);
+    fail('profile', `names "${config.profile}", which is not under profiles:${didYouMean(config.profile, have) || ` (have: ${have.join(', ') || 'none'})`}`);
   }
   return { config, warnings };
 }
@@ -115,10 +119,10 @@ function validateProfile(
   if (!isObject(body)) fail(path, 'must be a mapping of settings');
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    const kind = (PROFILE_KEYS as Record<string, Kind | undefined>)[key];
+    const kind = Object.hasOwn(PROFILE_KEYS, key) ? (PROFILE_KEYS as Record<string, Kind>)[key] : undefined;
     const at = `${path}.${key}`;
     if (!kind) {
-      warnings.push(`${file}: unknown key ${at} (ignored)`);
+      warnings.push(unknownKey(at, key, file, Object.keys(PROFILE_KEYS)));
       continue;
     }
     switch (kind) {
@@ -146,13 +150,21 @@ function validateProfile(
       }
       case 'provider':
         if (typeof value !== 'string' || !(PROVIDERS as readonly string[]).includes(value)) {
-          fail(at, `must be one of ${PROVIDERS.join(', ')} (got ${JSON.stringify(value)})`);
+          fail(at, `must be one of ${PROVIDERS.join(', ')} (got ${JSON.stringify(value)})${typeof value === 'string' ? didYouMean(value, PROVIDERS) : ''}`);
         }
         break;
     }
     out[key] = value;
   }
   return out as ProfileConfig;
+}
+
+const TOP_KEYS = ['profile', 'profiles'];
+
+/** "unknown key `profiles.prod.basurl` in FILE (ignored; did you mean base_url?)". */
+function unknownKey(at: string, key: string, file: string, known: string[]): string {
+  const near = suggest(key, known);
+  return `unknown key \`${at}\` in ${file} (ignored${near === undefined ? '' : `; did you mean ${near}?`})`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -21,7 +21,7 @@ import { tableName } from '../schema/ddl.js';
 export async function runExport(flags: ExportFlags, env: Env): Promise<ExitCode> {
   const startedAt = env.now();
   const today = utcToday(startedAt);
-  const loaded = await loadConfig({ cwd: env.cwd, home: env.home, file: env.vars.MBUZZ_CONFIG });
+  const loaded = await loadConfig({ cwd: env.cwd, home: env.home, vars: env.vars, flag: flags.config });
   const quiet = flags.quiet === true;
   const said = new Set<string>();
   const say = (line: string) => {
