@@ -130,7 +130,7 @@ function validateProfile(
         if (typeof value !== 'string' || value === '') fail(at, 'must be a non-empty string');
         break;
       case 'posint':
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(at, `must be a positive integer (got ${JSON.stringify(value)})`);
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(at, `must be a positive integer (got ${shown(value)})`);
         break;
       case 'strings':
         if (typeof value === 'string') {
@@ -150,7 +150,7 @@ function validateProfile(
       }
       case 'provider':
         if (typeof value !== 'string' || !(PROVIDERS as readonly string[]).includes(value)) {
-          fail(at, `must be one of ${PROVIDERS.join(', ')} (got ${JSON.stringify(value)})${typeof value === 'string' ? didYouMean(value, PROVIDERS) : ''}`);
+          fail(at, `must be one of ${PROVIDERS.join(', ')} (got ${shown(value)})${typeof value === 'string' ? didYouMean(value, PROVIDERS) : ''}`);
         }
         break;
     }
@@ -160,6 +160,14 @@ function validateProfile(
 }
 
 const TOP_KEYS = ['profile', 'profiles'];
+
+/** A bad value as it appears in an error: a scalar in full, a list or mapping only by its kind (it may be huge). */
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (isObject(value)) return 'a mapping';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
 
 /** "unknown key `profiles.prod.basurl` in FILE (ignored; did you mean base_url?)". */
 function unknownKey(at: string, key: string, file: string, known: string[]): string {

@@ -37,11 +37,15 @@ const CHANNELS = 'paid_search, organic_search, paid_social, organic_social, emai
 const baseUrlOf = (provider: string, url: string) => `${url}/${provider}`;
 const exp = (...rest: string[]) => (): string[] => ['export', 'conversions', ...rest];
 
-/** Nine lists of nine aliases of the previous list, ten deep: 9^10 strings once expanded, under params. */
+/**
+ * Nine lists of nine aliases of the previous list, ten deep: 9^10 strings once expanded. Under
+ * concurrency, because the old loader quoted the bad value in its error with JSON.stringify, which
+ * expanded every alias (3.1 GB).
+ */
 function billionLaughs(): string {
   const lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
   for (let i = 1; i <= 9; i++) lines.push(`lol${i}: &lol${i} [${Array(9).fill(`*lol${i - 1}`).join(', ')}]`);
-  return `${lines.join('\n')}\nprofiles:\n  p:\n    params:\n      event: *lol9\n`;
+  return `${lines.join('\n')}\nprofiles:\n  p:\n    concurrency: *lol9\n`;
 }
 
 const CASES: Case[] = [

@@ -13,11 +13,11 @@ const at = (name: string, text?: string) => {
   return file;
 };
 
-/** Ten levels of nine aliases of the level below: 9^10 (3.5 billion) strings once expanded. */
+/** Ten levels of nine aliases of the level below: 9^10 (3.5 billion) strings once expanded (the old loader did, quoting it in an error). */
 function billionLaughs(): string {
   const lines = ['l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
   for (let i = 1; i <= 9; i++) lines.push(`l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
-  return `${lines.join('\n')}\nprofiles:\n  p:\n    params:\n      event: *l9\n`;
+  return `${lines.join('\n')}\nprofiles:\n  p:\n    concurrency: *l9\n`;
 }
 
 describe('readConfigText', () => {
