@@ -1,7 +1,9 @@
 import { UsageError } from '../core/errors.js';
+import { didYouMean, suggest } from '../core/suggest.js';
 
 // The shape of a config file (snake_case, as users write it) and its validation. Errors name the
-// file and the key path; unknown keys are warnings, so a newer file still works with an older mbuzz.
+// file and the key path; unknown keys are warnings (with the nearest known key), so a newer file
+// still works with an older mbuzz.
 
 /**
  * What the providers' records allow in a profile. Config knows no provider itself: the layer
@@ -78,7 +80,8 @@ export function validateConfig(raw: unknown, file: string, spec: ConfigSpec): Va
   if (raw === null || raw === undefined) return { config: { profiles: {} }, warnings };
   if (!isObject(raw)) fail('(top level)', 'must be a mapping with `profiles:`');
   const top = raw as Record<string, unknown>;
-  const config: ConfigFile = { profiles: {} };
+  // No prototype: a profile called `__proto__` or `toString` is just a name (and an unknown one).
+  const config: ConfigFile = { profiles: Object.create(null) as ConfigFile['profiles'] };
   for (const [key, value] of Object.entries(top)) {
     if (key === 'profile') {
       if (typeof value !== 'string' || value === '') fail('profile', 'must be a profile name');
@@ -89,11 +92,12 @@ export function validateConfig(raw: unknown, file: string, spec: ConfigSpec): Va
         config.profiles[name] = validateProfile(body, `profiles.${name}`, fail, warnings, file, spec);
       }
     } else {
-      warnings.push(`${file}: unknown key ${key} (ignored)`);
+      warnings.push(unknownKey(key, key, file, TOP_KEYS));
     }
   }
-  if (config.profile !== undefined && !(config.profile in config.profiles)) {
-    fail('profile', `names "${config.profile}", which is not under profiles: (have: ${Object.keys(config.profiles).join(', ') || 'none'})`);
+  if (config.profile !== undefined && !Object.hasOwn(config.profiles, config.profile)) {
+    const have = Object.keys(config.profiles);
+    fail('profile', `names "${config.profile}", which is not under profiles:${didYouMean(config.profile, have) || ` (have: ${have.join(', ') || 'none'})`}`);
   }
   return { config, warnings };
 }
@@ -110,10 +114,10 @@ function validateProfile(
   const kinds = profileKeys(spec);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-    const kind = kinds[key];
+    const kind = Object.hasOwn(kinds, key) ? kinds[key] : undefined;
     const at = `${path}.${key}`;
     if (!kind) {
-      warnings.push(`${file}: unknown key ${at} (ignored)`);
+      warnings.push(unknownKey(at, key, file, Object.keys(kinds)));
       continue;
     }
     switch (kind) {
@@ -121,7 +125,7 @@ function validateProfile(
         if (typeof value !== 'string' || value === '') fail(at, 'must be a non-empty string');
         break;
       case 'posint':
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(at, `must be a positive integer (got ${JSON.stringify(value)})`);
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(at, `must be a positive integer (got ${shown(value)})`);
         break;
       case 'strings':
         if (typeof value === 'string') {
@@ -141,13 +145,29 @@ function validateProfile(
       }
       case 'provider':
         if (typeof value !== 'string' || !spec.providers.includes(value)) {
-          fail(at, `must be one of ${spec.providers.join(', ')} (got ${JSON.stringify(value)})`);
+          fail(at, `must be one of ${spec.providers.join(', ')} (got ${shown(value)})${typeof value === 'string' ? didYouMean(value, spec.providers) : ''}`);
         }
         break;
     }
     out[key] = value;
   }
   return out as ProfileConfig;
+}
+
+const TOP_KEYS = ['profile', 'profiles'];
+
+/** A bad value as it appears in an error: a scalar in full, a list or mapping only by its kind (it may be huge). */
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (isObject(value)) return 'a mapping';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** "unknown key `profiles.prod.basurl` in FILE (ignored; did you mean base_url?)". */
+function unknownKey(at: string, key: string, file: string, known: string[]): string {
+  const near = suggest(key, known);
+  return `unknown key \`${at}\` in ${file} (ignored${near === undefined ? '' : `; did you mean ${near}?`})`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -21,6 +21,7 @@ export interface ExportFlags {
   concurrency?: number;
   maxRows?: number;
   profile?: string;
+  config?: string;
   baseUrl?: string;
   apiKey?: string;
   retries?: number;

@@ -5,6 +5,7 @@ import type { ExportFlags } from './request.js';
 import type { DatasetDef, ExportOptions, Provider } from '../providers/types.js';
 import { FORMATS, type Format } from '../writers/types.js';
 import type { ConfigFile, ProfileConfig } from '../config/schema.js';
+import { didYouMean } from '../core/suggest.js';
 
 // defaults < profile < environment < flags, in one pure function: no IO, no clock (today comes
 // in), so every precedence rule is a table-driven unit test.
@@ -32,11 +33,11 @@ export function selectProfile(dataset: DatasetDef, flags: Pick<ExportFlags, 'pro
   const explicit = flags.profile ?? nonBlank(vars.MBUZZ_PROFILE);
   const name = explicit ?? config.profile;
   if (name === undefined) return undefined;
-  const profile = config.profiles[name];
+  const profile = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined;
   if (!profile) {
     const where = configFile ? `in ${configFile}` : '(no config file found)';
     const have = Object.keys(config.profiles);
-    throw new UsageError(`unknown profile ${JSON.stringify(name)} ${where}${have.length ? `; profiles: ${have.join(', ')}` : ''}`);
+    throw new UsageError(`unknown profile ${JSON.stringify(name)} ${where}${didYouMean(name, have) || (have.length ? `; profiles: ${have.join(', ')}` : '')}`);
   }
   const provider = profile.provider ?? 'mbuzz';
   if (provider !== dataset.provider) {

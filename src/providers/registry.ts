@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.js';
+import { suggest } from '../core/suggest.js';
 import type { ConfigSpec } from '../config/schema.js';
 import type { DatasetDef, Provider } from './types.js';
 import { mbuzzProvider } from './mbuzz/provider.js';
@@ -15,6 +16,8 @@ export const DATASETS: readonly DatasetDef[] = PROVIDERS.flatMap((p) => p.datase
 export function findDataset(name: string): DatasetDef {
   const found = DATASETS.find((d) => d.name === name);
   if (!found) {
+    const near = suggest(name, DATASETS.map((d) => d.name));
+    if (near !== undefined) throw new UsageError(`unknown dataset ${JSON.stringify(name)} (did you mean ${near}?)`);
     throw new UsageError(`unknown dataset ${JSON.stringify(name)} (known: ${DATASETS.map((d) => d.name).join(', ')}; see mbuzz datasets)`);
   }
   return found;

@@ -37,6 +37,17 @@ const CHANNELS = 'paid_search, organic_search, paid_social, organic_social, emai
 const baseUrlOf = (provider: string, url: string) => `${url}/${provider}`;
 const exp = (...rest: string[]) => (): string[] => ['export', 'conversions', ...rest];
 
+/**
+ * Nine lists of nine aliases of the previous list, ten deep: 9^10 strings once expanded. Under
+ * concurrency, because the old loader quoted the bad value in its error with JSON.stringify, which
+ * expanded every alias (3.1 GB).
+ */
+function billionLaughs(): string {
+  const lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+  for (let i = 1; i <= 9; i++) lines.push(`lol${i}: &lol${i} [${Array(9).fill(`*lol${i - 1}`).join(', ')}]`);
+  return `${lines.join('\n')}\nprofiles:\n  p:\n    concurrency: *lol9\n`;
+}
+
 const CASES: Case[] = [
   // --- dates -------------------------------------------------------------------------------
   { name: 'inverted dates', args: exp('--from', '2026-05-10', '--to', '2026-05-01'), code: 2, stderr: 'mbuzz: --from 2026-05-10 is after --to 2026-05-01' },
@@ -73,13 +84,16 @@ const CASES: Case[] = [
     stderr: /^mbuzz: mixpanel:events needs --param event=<value>/,
   },
   { name: '--manifest without -o', args: exp('--manifest'), code: 2, stderr: 'mbuzz: --manifest needs -o FILE' },
-  { name: 'unknown dataset', args: () => ['export', 'conversion'], code: 2, stderr: () => `mbuzz: unknown dataset "conversion" (known: ${datasetNames()}; see mbuzz datasets)` },
+  { name: 'unknown dataset', args: () => ['export', 'conversion'], code: 2, stderr: 'mbuzz: unknown dataset "conversion" (did you mean conversions?)' },
+  { name: 'a typo in a provider dataset', args: () => ['export', 'mixpanel:evnets'], code: 2, stderr: 'mbuzz: unknown dataset "mixpanel:evnets" (did you mean mixpanel:events?)' },
   { name: 'unknown provider prefix', args: () => ['export', 'ga4:events'], code: 2, stderr: () => `mbuzz: unknown dataset "ga4:events" (known: ${datasetNames()}; see mbuzz datasets)` },
   { name: 'unknown format', args: exp('-f', 'xml'), code: 2, stderr: 'mbuzz: --format "xml" must be one of ndjson, csv, parquet' },
   { name: 'format against the extension', args: (c) => ['export', 'conversions', '-f', 'csv', '-o', join(c.dir, 'x.parquet')], code: 2, stderr: (c) => `mbuzz: --format csv conflicts with the output file's extension (${join(c.dir, 'x.parquet')})` },
   { name: 'gzip around parquet', args: (c) => ['export', 'conversions', '-o', join(c.dir, 'x.parquet.gz')], code: 2, stderr: 'mbuzz: Parquet is compressed inside the file: drop the .gz from the output name' },
   { name: 'unknown channel', args: exp('--channel', 'email,tv'), code: 2, stderr: `mbuzz: --channel: unknown channel "tv" (valid: ${CHANNELS})` },
-  { name: 'a channel in the wrong case', args: exp('--channel', 'Email'), code: 2, stderr: `mbuzz: --channel: unknown channel "Email" (valid: ${CHANNELS})` },
+  { name: 'a channel in the wrong case', args: exp('--channel', 'Email'), code: 2, stderr: 'mbuzz: --channel: unknown channel "Email" (did you mean email?)' },
+  { name: 'a channel typo', args: exp('--channel', 'paid_search,emial'), code: 2, stderr: 'mbuzz: --channel: unknown channel "emial" (did you mean email?)' },
+  { name: 'a channel typo and an unknown channel', args: exp('--channel', 'emial,tv'), code: 2, stderr: `mbuzz: --channel: unknown channel "emial" (did you mean email?), "tv" (valid: ${CHANNELS})` },
   { name: '--funnel on spend', args: () => ['export', 'spend', '--funnel', 'sales'], code: 2, stderr: 'mbuzz: --funnel does not apply to spend' },
   { name: '--customer on conversions', args: exp('--customer', '42'), code: 2, stderr: 'mbuzz: --customer does not apply to conversions' },
   { name: 'unknown --param', args: exp('--param', 'sort=asc'), code: 2, stderr: 'mbuzz: --param: conversions has no parameter "sort" (it takes none)' },
@@ -129,7 +143,7 @@ const CASES: Case[] = [
     files: { '.mbuzzrc.yaml': 'profiles:\n  a:\n    format: csv\n   bad: [\n' },
     args: exp('--range', '7d'),
     code: 2,
-    stderr: (c) => `mbuzz: cannot read config ${join(c.dir, '.mbuzzrc.yaml')} (line 4): bad indentation of a mapping entry`,
+    stderr: (c) => `mbuzz: cannot read config ${join(c.dir, '.mbuzzrc.yaml')} (line 4): All mapping items must start at the same column`,
   },
   { name: 'a config that is a list', files: { '.mbuzzrc.yaml': '- 1\n- 2\n' }, args: exp('--range', '7d'), code: 2, stderr: (c) => `mbuzz: ${join(c.dir, '.mbuzzrc.yaml')}: (top level) must be a mapping with \`profiles:\`` },
   { name: 'config: a bad format', files: { '.mbuzzrc.yaml': 'profiles:\n  a:\n    format: xml\n' }, args: exp('--profile', 'a'), code: 2, stderr: (c) => `mbuzz: ${join(c.dir, '.mbuzzrc.yaml')}: profiles.a.format must be one of ndjson, csv, parquet (got "xml")` },
@@ -148,6 +162,49 @@ const CASES: Case[] = [
   },
   { name: 'MBUZZ_CONFIG names a missing file', env: (c) => ({ MBUZZ_CONFIG: join(c.dir, 'nope.yaml') }), args: exp('--range', '7d'), code: 2, stderr: (c) => `mbuzz: config file not found: ${join(c.dir, 'nope.yaml')}` },
   { name: 'unknown --profile, no config file', args: exp('--profile', 'ghost'), code: 2, stderr: 'mbuzz: unknown profile "ghost" (no config file found)' },
+  { name: 'a --profile typo', files: { '.mbuzzrc.yaml': 'profiles:\n  prod: {}\n  dev: {}\n' }, args: exp('--profile', 'prdo'), code: 2, stderr: (c) => `mbuzz: unknown profile "prdo" in ${join(c.dir, '.mbuzzrc.yaml')} (did you mean prod?)` },
+  { name: 'config: a typo in the default profile', files: { '.mbuzzrc.yaml': 'profile: pord\nprofiles:\n  prod: {}\n' }, args: exp('--range', '7d'), code: 2, stderr: (c) => `mbuzz: ${join(c.dir, '.mbuzzrc.yaml')}: profile names "pord", which is not under profiles: (did you mean prod?)` },
+  { name: 'config: a provider typo', files: { '.mbuzzrc.yaml': 'profiles:\n  x:\n    provider: mixpanl\n' }, args: exp('--profile', 'x'), code: 2, stderr: (c) => `mbuzz: ${join(c.dir, '.mbuzzrc.yaml')}: profiles.x.provider must be one of mbuzz, mixpanel, sealmetrics, atribu, attributionhub (got "mixpanl") (did you mean mixpanel?)` },
+  // Issue 9.14: a file someone else could have written may not steer the key (exit 2 before any request).
+  {
+    name: 'config: base_url in a group-writable file',
+    files: { '.mbuzzrc.yaml': { text: 'profile: p\nprofiles:\n  p:\n    base_url: http://127.0.0.1:9\n', mode: 0o664 } },
+    args: exp('--range', '7d'),
+    code: 2,
+    stderr: (c) => `mbuzz: refusing config ${join(c.dir, '.mbuzzrc.yaml')}: it sets profiles.p.base_url, but it is writable by its group (fix: chmod go-w ${join(c.dir, '.mbuzzrc.yaml')})`,
+  },
+  {
+    name: 'config: api_key_env in a world-writable file',
+    files: { '.mbuzzrc.json': { text: '{"profiles": {"p": {"api_key_env": "HOME", "format": "csv"}}}', mode: 0o646 } },
+    args: exp('--range', '7d'),
+    code: 2,
+    stderr: (c) => `mbuzz: refusing config ${join(c.dir, '.mbuzzrc.json')}: it sets profiles.p.api_key_env, but it is writable by others (fix: chmod go-w ${join(c.dir, '.mbuzzrc.json')})`,
+  },
+  {
+    name: 'config: an inline key in a file in a world-writable directory without the sticky bit',
+    files: { '.mbuzzrc.yaml': `profiles:\n  p:\n    api_key: ${LIVE_KEY}\n` },
+    setup: (c) => void chmodSync(c.dir, 0o777),
+    args: exp('--range', '7d'),
+    code: 2,
+    stderr: (c) => `mbuzz: refusing config ${join(c.dir, '.mbuzzrc.yaml')}: it sets profiles.p.api_key, but its directory ${c.dir} is writable by group and others (fix: chmod go-w ${c.dir}, or move the file)`,
+  },
+  // Issue 9.12: refused before it is expanded or read whole.
+  {
+    name: 'config: YAML aliases that expand to billions of items',
+    files: { '.mbuzzrc.yaml': billionLaughs() },
+    // A small heap: should the guard ever go, the case fails fast instead of eating the machine's memory.
+    env: () => ({ NODE_OPTIONS: '--max-old-space-size=128' }),
+    args: exp('--range', '7d'),
+    code: 2,
+    stderr: (c) => `mbuzz: config ${join(c.dir, '.mbuzzrc.yaml')}: its YAML aliases expand too far (a "billion laughs" file?): refusing it`,
+  },
+  {
+    name: 'config: a file larger than 1 MiB',
+    files: { '.mbuzzrc.json': `{"profiles": {}}${' '.repeat(1024 * 1024)}` },
+    args: exp('--range', '7d'),
+    code: 2,
+    stderr: (c) => `mbuzz: config ${join(c.dir, '.mbuzzrc.json')} is larger than 1 MiB: refusing to read it (a config file is a few lines)`,
+  },
   { name: 'unknown MBUZZ_PROFILE', files: { '.mbuzzrc.yaml': 'profiles:\n  prod: {}\n  dev: {}\n' }, env: () => ({ MBUZZ_PROFILE: 'ghost' }), args: exp('--range', '7d'), code: 2, stderr: (c) => `mbuzz: unknown profile "ghost" in ${join(c.dir, '.mbuzzrc.yaml')}; profiles: prod, dev` },
 
   // --- environment, keys, hosts ------------------------------------------------------------------
@@ -222,7 +279,9 @@ async function runCase(k: Case, i: number, expect: ExpectStatic): Promise<void> 
   const url = `${sb.url}/case-${i}`;
   const ctx: Ctx = { dir, url };
   for (const [name, f] of Object.entries(k.files ?? {})) {
-    writeFileSync(join(dir, name), typeof f === 'string' ? f : f.text, { mode: typeof f === 'string' ? 0o600 : f.mode });
+    writeFileSync(join(dir, name), typeof f === 'string' ? f : f.text, { mode: 0o600 });
+    // chmod, not writeFileSync's mode: the umask would take group and other write bits off.
+    if (typeof f !== 'string') chmodSync(join(dir, name), f.mode);
   }
   const skip = k.setup?.(ctx);
   if (skip) {
@@ -280,7 +339,7 @@ describe('warnings: the run goes on, the warning is one line, the key never show
     const r = await runCli([...oneDay, '-o', join(dir, 'spend.out')], { cwd: dir, env: { MBUZZ_BASE_URL: ws.url, MBUZZ_API_KEY: TEST_KEY } });
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stderr.trimEnd().split('\n');
-    expect(lines.slice(0, 2)).toEqual([`mbuzz: warning: ${file}: unknown key colour (ignored)`, `mbuzz: warning: ${file}: unknown key profiles.prod.concurency (ignored)`]);
+    expect(lines.slice(0, 2)).toEqual([`mbuzz: warning: unknown key \`colour\` in ${file} (ignored)`, `mbuzz: warning: unknown key \`profiles.prod.concurency\` in ${file} (ignored; did you mean concurrency?)`]);
     expect(lines[2]).toMatch(summary);
     expect(lines).toHaveLength(3);
     expect(readFileSync(join(dir, 'spend.out'), 'utf8')).toMatch(/^spend_date,channel,/); // the profile's format applied

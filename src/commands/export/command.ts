@@ -26,6 +26,7 @@ export const exportCommand: CommandSpec = {
       .option('--concurrency <n>', 'requests in flight at once (default 4)')
       .option('--max-rows <n>', 'stop after this many rows')
       .option('--profile <name>', 'use this profile from the config file (or MBUZZ_PROFILE)')
+      .option('--config <file>', 'read this config file instead of searching (or MBUZZ_CONFIG); the only way to use a .js/.mjs/.cjs config')
       .option('--base-url <url>', 'API host root, e.g. https://mbuzz.co (or MBUZZ_BASE_URL)')
       .option('--api-key <key>', 'API key (prefer MBUZZ_API_KEY: flags are visible to other processes)')
       .option('--retries <n>', 'retries per request on 429/5xx/resets (default 5)')

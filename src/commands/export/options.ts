@@ -23,6 +23,7 @@ export interface RawExportFlags {
   concurrency?: string;
   maxRows?: string;
   profile?: string;
+  config?: string;
   baseUrl?: string;
   apiKey?: string;
   retries?: string;
@@ -70,6 +71,7 @@ export function parseExportFlags(dataset: string, raw: RawExportFlags, progressG
   if (raw.concurrency !== undefined) flags.concurrency = int('--concurrency', raw.concurrency, 1, 64);
   if (raw.maxRows !== undefined) flags.maxRows = int('--max-rows', raw.maxRows, 1, Number.MAX_SAFE_INTEGER);
   if (raw.profile !== undefined) flags.profile = nonEmpty('--profile', raw.profile);
+  if (raw.config !== undefined) flags.config = nonEmpty('--config', raw.config);
   if (raw.baseUrl !== undefined) flags.baseUrl = nonEmpty('--base-url', raw.baseUrl);
   if (raw.apiKey !== undefined) flags.apiKey = nonEmpty('--api-key', raw.apiKey);
   if (raw.retries !== undefined) flags.retries = int('--retries', raw.retries, 0, 20);

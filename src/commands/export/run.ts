@@ -13,7 +13,7 @@ import { createProgress } from './progress.js';
  * (every usage error before any request), then run, watched by progress on stderr.
  */
 export async function runExport(flags: ExportFlags, env: Env): Promise<ExitCode> {
-  const loaded = await loadConfig({ cwd: env.cwd, home: env.home, file: env.vars.MBUZZ_CONFIG, spec: configSpec() });
+  const loaded = await loadConfig({ cwd: env.cwd, home: env.home, vars: env.vars, flag: flags.config, spec: configSpec() });
   const quiet = flags.quiet === true;
   const said = new Set<string>();
   const say = (line: string) => {

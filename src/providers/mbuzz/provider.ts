@@ -1,3 +1,4 @@
+import { didYouMean, suggest } from '../../core/suggest.js';
 import type { Provider } from '../types.js';
 import { CHANNELS } from './channels.js';
 import { MBUZZ_DATASETS } from './datasets.js';
@@ -14,6 +15,10 @@ export const mbuzzProvider: Provider = {
   checkFilter(filter, values) {
     if (filter !== 'channel') return undefined;
     const bad = values.filter((c) => !(CHANNELS as readonly string[]).includes(c));
-    return bad.length ? `unknown channel ${bad.map((b) => JSON.stringify(b)).join(', ')} (valid: ${CHANNELS.join(', ')})` : undefined;
+    if (bad.length === 0) return undefined;
+    // Every typo has its correction: that is the whole message. Otherwise list what is valid.
+    const named = bad.map((b) => `${JSON.stringify(b)}${didYouMean(b, CHANNELS)}`);
+    const valid = bad.every((b) => suggest(b, CHANNELS) !== undefined) ? '' : ` (valid: ${CHANNELS.join(', ')})`;
+    return `unknown channel ${named.join(', ')}${valid}`;
   },
 };
