@@ -9,8 +9,9 @@ import { profilesCommand } from '../commands/profiles/command.js';
 import { datasetsCommand } from '../commands/datasets/command.js';
 import { schemaCommand } from '../commands/schema/command.js';
 import { completionCommand } from '../commands/completion/command.js';
+import { versionCommand } from '../commands/version/command.js';
 
-const COMMANDS: readonly CommandSpec[] = [exportCommand, datasetsCommand, schemaCommand, profilesCommand, sandboxCommand, completionCommand];
+const COMMANDS: readonly CommandSpec[] = [exportCommand, datasetsCommand, schemaCommand, profilesCommand, sandboxCommand, completionCommand, versionCommand];
 
 /** The commander program, and the exit code of whichever command it ran (0 for help and version). */
 export function buildProgram(env: Env): { program: Command; exitCode: () => ExitCode } {

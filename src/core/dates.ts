@@ -40,3 +40,8 @@ export function daysBetween(from: string, to: string): number {
 export function* eachDay(from: string, to: string): Generator<string> {
   for (let d = toEpochDay(from); d <= toEpochDay(to); d++) yield fromEpochDay(d);
 }
+
+/** `today` and `yesterday`, accepted for --from/--to: UTC days that only the clock can name. */
+export function isDayWord(value: string): value is 'today' | 'yesterday' {
+  return value === 'today' || value === 'yesterday';
+}

@@ -7,6 +7,7 @@ import type { Format } from '../writers/types.js';
  */
 export interface ExportFlags {
   dataset: string;
+  /** YYYY-MM-DD, or `today` / `yesterday` (UTC), which resolve.ts turns into days. */
   from?: string;
   to?: string;
   rangeDays?: number;
@@ -30,6 +31,8 @@ export interface ExportFlags {
   verbose?: boolean;
   progress?: boolean;
   insecureHttp?: boolean;
+  /** Add today (still changing) to --range and to --from alone, which otherwise end yesterday. */
+  includeToday?: boolean;
   resume?: boolean;
   csvSafe?: boolean;
   state?: string;

@@ -56,15 +56,24 @@ export function resolveExport(input: ResolveInput): ExportOptions {
   const warnings: string[] = [];
 
   // dates
+  // Complete days by default: today is still changing, so --range and --from alone end yesterday
+  // unless --include-today adds it.
+  const yesterday = addDays(today, -1);
+  const day = (d: string) => (d === 'today' ? today : d === 'yesterday' ? yesterday : d);
+  if (flags.includeToday && flags.to !== undefined) throw new UsageError('--include-today goes with --range or --from alone: --to already says which day is last');
+  const end = flags.includeToday || dataset.endsNow ? today : yesterday;
   let from: string;
   let to: string;
   if (flags.from !== undefined) {
-    from = flags.from;
-    to = flags.to ?? today;
-    if (from > to) throw new UsageError(`--from ${from} is after ${flags.to ? `--to ${to}` : `today (${today}, UTC)`}`);
+    from = day(flags.from);
+    to = flags.to !== undefined ? day(flags.to) : end;
+    if (from > to) {
+      const last = flags.to !== undefined ? `--to ${to}` : flags.includeToday ? `today (${today}, UTC)` : `yesterday (${yesterday}, UTC), the last complete day (--include-today adds today)`;
+      throw new UsageError(`--from ${from} is after ${last}`);
+    }
   } else {
-    to = today;
-    from = addDays(today, -((flags.rangeDays ?? DEFAULTS.days) - 1));
+    to = end;
+    from = addDays(yesterday, -((flags.rangeDays ?? DEFAULTS.days) - 1));
   }
 
   // filters

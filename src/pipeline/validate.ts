@@ -54,6 +54,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   if (flags.datasets && !multi) throw new UsageError('--datasets goes with `mbuzz export all`');
   if (multi && flags.output === undefined) throw new UsageError('`mbuzz export all` needs -o DIR');
   if (flags.state !== undefined && flags.rangeDays !== undefined) throw new UsageError('--state decides the dates itself: drop --range');
+  if (flags.state !== undefined && flags.includeToday) throw new UsageError('--state records complete days only: drop --include-today');
   if (flags.lookback !== undefined && flags.state === undefined) throw new UsageError('--lookback goes with --state');
   if (flags.manifest && !multi && !flags.partitionBy && (flags.output === undefined || flags.output === '-')) throw new UsageError('--manifest needs -o FILE');
   const datasets = multi ? (flags.datasets ?? DATASETS.filter((d) => d.provider === 'mbuzz').map((d) => d.name)).map(findDataset) : [findDataset(flags.dataset)];

@@ -71,6 +71,11 @@ export interface DatasetDef {
   notes?: string;
   /** The column holding each row's date (YYYY-MM-DD), for --partition-by date. */
   dateColumn?: string;
+  /**
+   * Its rows are totals up to the moment of the request (Mixpanel's event-names and the like):
+   * without --to its range ends today, since complete days mean nothing to it.
+   */
+  endsNow?: boolean;
   /** Honours ExportContext.resume (skips finished windows); others restart from the beginning. */
   resumable?: boolean;
   /** Pull every row for the options, in deterministic order, as batches. */

@@ -31,7 +31,7 @@ interface Case {
   stderr: string | RegExp | ((c: Ctx) => string);
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+const yesterday = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 const datasetNames = () => DATASETS.map((d) => d.name).join(', ');
 const CHANNELS = 'paid_search, organic_search, paid_social, organic_social, email, display, affiliate, referral, video, ai, direct, other';
 const baseUrlOf = (provider: string, url: string) => `${url}/${provider}`;
@@ -56,12 +56,14 @@ const CASES: Case[] = [
   { name: 'month 13 in --to', args: exp('--from', '2026-01-01', '--to', '2026-13-01'), code: 2, stderr: 'mbuzz: --to "2026-13-01" is not a calendar date' },
   { name: 'day 00', args: exp('--from', '2026-01-00'), code: 2, stderr: 'mbuzz: --from "2026-01-00" is not a calendar date' },
   // The server's lenient Date.parse would take these (api-contracts/mbuzz.md §2); mbuzz does not.
-  { name: 'a date without dashes', args: exp('--from', '20260501'), code: 2, stderr: 'mbuzz: --from "20260501" must be YYYY-MM-DD' },
-  { name: 'an unpadded date', args: exp('--from', '2026-5-1'), code: 2, stderr: 'mbuzz: --from "2026-5-1" must be YYYY-MM-DD' },
-  { name: 'a US date', args: exp('--from', '05/01/2026'), code: 2, stderr: 'mbuzz: --from "05/01/2026" must be YYYY-MM-DD' },
-  { name: 'a word for a date', args: exp('--from', 'yesterday'), code: 2, stderr: 'mbuzz: --from "yesterday" must be YYYY-MM-DD' },
-  { name: 'a timestamp for a date', args: exp('--from', '2026-05-01T00:00:00Z'), code: 2, stderr: 'mbuzz: --from "2026-05-01T00:00:00Z" must be YYYY-MM-DD' },
-  { name: '--from in the future', args: exp('--from', '2099-01-01'), code: 2, stderr: () => `mbuzz: --from 2099-01-01 is after today (${today()}, UTC)` },
+  { name: 'a date without dashes', args: exp('--from', '20260501'), code: 2, stderr: 'mbuzz: --from "20260501" must be YYYY-MM-DD, today or yesterday' },
+  { name: 'an unpadded date', args: exp('--from', '2026-5-1'), code: 2, stderr: 'mbuzz: --from "2026-5-1" must be YYYY-MM-DD, today or yesterday' },
+  { name: 'a US date', args: exp('--from', '05/01/2026'), code: 2, stderr: 'mbuzz: --from "05/01/2026" must be YYYY-MM-DD, today or yesterday' },
+  { name: 'a word for a date', args: exp('--from', 'tomorrow'), code: 2, stderr: 'mbuzz: --from "tomorrow" must be YYYY-MM-DD, today or yesterday' },
+  { name: '--include-today with --to', args: exp('--from', '2026-05-01', '--to', '2026-05-02', '--include-today'), code: 2, stderr: 'mbuzz: --include-today goes with --range or --from alone: --to already says which day is last' },
+  { name: '--include-today with --state', args: (c) => ['export', 'conversions', '--state', join(c.dir, 's.json'), '--include-today'], code: 2, stderr: 'mbuzz: --state records complete days only: drop --include-today' },
+  { name: 'a timestamp for a date', args: exp('--from', '2026-05-01T00:00:00Z'), code: 2, stderr: 'mbuzz: --from "2026-05-01T00:00:00Z" must be YYYY-MM-DD, today or yesterday' },
+  { name: '--from in the future', args: exp('--from', '2099-01-01'), code: 2, stderr: () => `mbuzz: --from 2099-01-01 is after yesterday (${yesterday()}, UTC), the last complete day (--include-today adds today)` },
   { name: '--to alone', args: exp('--to', '2026-05-01'), code: 2, stderr: 'mbuzz: --to needs --from (or use --range)' },
   { name: '--range with --from', args: exp('--range', '7d', '--from', '2026-01-01'), code: 2, stderr: 'mbuzz: --range cannot be combined with --from/--to' },
   { name: '--range 0d', args: exp('--range', '0d'), code: 2, stderr: 'mbuzz: --range "0d" must be a number of days such as 7d, 30d or 90d' },

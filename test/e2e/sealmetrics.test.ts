@@ -149,10 +149,12 @@ describe('sealmetrics:microconversions against the sandbox', () => {
     });
     expect(res.code).toBe(0);
     expect(parseNdjson(res.stdout)).toEqual(expected('2026-05-10', '2026-05-14'));
-    // tokens die after 5 requests: each death is one 401 answered by one more login
+    // tokens die after 5 requests: each death is a 401 answered by a new login, or by the token
+    // another window's login already brought (two windows are open at --concurrency 1)
     const deaths = (await unauthenticated(sb)) - before;
     expect(deaths).toBeGreaterThanOrEqual(2);
-    expect(logins(res.stderr)).toBe(deaths + 1);
+    expect(logins(res.stderr)).toBeGreaterThanOrEqual(3);
+    expect(logins(res.stderr)).toBeLessThanOrEqual(deaths + 1);
     expect(res.stderr).not.toMatch(/eyJ0eXAi/);
     expect(res.stderr).not.toContain(PASSWORD);
   });

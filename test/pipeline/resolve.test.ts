@@ -23,7 +23,7 @@ function resolve(flags: Partial<ExportFlags>, vars: Record<string, string> = {},
 describe('resolveExport precedence: defaults < profile < env < flags', () => {
   it('uses built-in defaults when nothing else is given', () => {
     const o = resolve({}, { MBUZZ_API_KEY: KEY });
-    expect(o).toMatchObject({ from: '2026-04-21', to: '2026-05-20', format: 'ndjson', perPage: 1000, concurrency: 4, baseUrl: 'https://mbuzz.co', retries: 5, timeoutMs: 60000 });
+    expect(o).toMatchObject({ from: '2026-04-20', to: '2026-05-19', format: 'ndjson', perPage: 1000, concurrency: 4, baseUrl: 'https://mbuzz.co', retries: 5, timeoutMs: 60000 });
     expect(o.credentials.apiKey).toBe(KEY);
   });
 
@@ -67,7 +67,10 @@ describe('resolveExport errors are usage errors with a clear message', () => {
     ['gzip parquet', { output: 'x.parquet.gz' }, { MBUZZ_API_KEY: KEY }, undefined, /drop the \.gz/],
     ['plain http remote', { baseUrl: 'http://mbuzz.invalid' }, { MBUZZ_API_KEY: KEY }, undefined, /refusing plain http:\/\/ to mbuzz\.invalid/],
     ['bad url', { baseUrl: 'not a url' }, { MBUZZ_API_KEY: KEY }, undefined, /is not a URL/],
-    ['from after today', { from: '2026-06-01' }, { MBUZZ_API_KEY: KEY }, undefined, /--from 2026-06-01 is after today \(2026-05-20, UTC\)/],
+    ['from after yesterday', { from: '2026-06-01' }, { MBUZZ_API_KEY: KEY }, undefined, /--from 2026-06-01 is after yesterday \(2026-05-19, UTC\), the last complete day \(--include-today adds today\)/],
+    ['from today alone', { from: 'today' }, { MBUZZ_API_KEY: KEY }, undefined, /--from 2026-05-20 is after yesterday/],
+    ['from after today, with today', { from: '2026-06-01', includeToday: true }, { MBUZZ_API_KEY: KEY }, undefined, /--from 2026-06-01 is after today \(2026-05-20, UTC\)/],
+    ['--include-today with --to', { from: '2026-05-01', to: '2026-05-10', includeToday: true }, { MBUZZ_API_KEY: KEY }, undefined, /--include-today goes with --range or --from alone/],
     ['key with newline', {}, { MBUZZ_API_KEY: 'sk_test_a\nb' }, undefined, /control characters/],
   ];
   for (const [name, flags, vars, cfg, re] of cases) {
@@ -113,10 +116,21 @@ describe('helpers', () => {
     expect(['127.0.0.1', 'localhost', '[::1]', '127.3.2.1'].every(isLoopbackHost)).toBe(true);
     expect(['mbuzz.invalid', '10.0.0.1', '128.0.0.1'].some(isLoopbackHost)).toBe(false);
   });
-  it('fields select and order columns; --range counts back from today', () => {
+  it('fields select and order columns; --range 7d is the 7 complete days ending yesterday', () => {
     const o = resolve({ fields: ['channel', 'date'], rangeDays: 7 }, { MBUZZ_API_KEY: KEY });
     expect(o.columns.map((c) => c.name)).toEqual(['channel', 'date']);
     expect(o.projected).toBe(true);
-    expect([o.from, o.to]).toEqual(['2026-05-14', '2026-05-20']);
+    expect([o.from, o.to]).toEqual(['2026-05-13', '2026-05-19']);
+  });
+
+  it('--include-today adds today to --range and to --from alone', () => {
+    expect(((o) => [o.from, o.to])(resolve({ rangeDays: 7, includeToday: true }, { MBUZZ_API_KEY: KEY }))).toEqual(['2026-05-13', '2026-05-20']);
+    expect(((o) => [o.from, o.to])(resolve({ from: '2026-05-18', includeToday: true }, { MBUZZ_API_KEY: KEY }))).toEqual(['2026-05-18', '2026-05-20']);
+    expect(((o) => [o.from, o.to])(resolve({ from: '2026-05-18' }, { MBUZZ_API_KEY: KEY }))).toEqual(['2026-05-18', '2026-05-19']);
+  });
+
+  it('today and yesterday are the UTC days the clock names', () => {
+    expect(((o) => [o.from, o.to])(resolve({ from: 'yesterday', to: 'today' }, { MBUZZ_API_KEY: KEY }))).toEqual(['2026-05-19', '2026-05-20']);
+    expect(((o) => [o.from, o.to])(resolve({ from: 'yesterday', to: 'yesterday' }, { MBUZZ_API_KEY: KEY }))).toEqual(['2026-05-19', '2026-05-19']);
   });
 });

@@ -1,22 +1,26 @@
 import type { Command } from 'commander';
 import type { Env } from '../../core/env.js';
 import type { CommandSpec } from '../spec.js';
-import { DATASETS } from '../../providers/registry.js';
+import { DATASETS, findDataset } from '../../providers/registry.js';
+import type { DatasetDef } from '../../providers/types.js';
 
 export const datasetsCommand: CommandSpec = {
   declare: (program: Command) =>
     program
       .command('datasets')
-      .description('list datasets, their provider, filters and columns')
+      .description('list datasets, their provider, filters and columns; or one of them')
+      .argument('[name]', 'only this dataset (e.g. conversions, mixpanel:events)')
       .option('--json', 'machine-readable output'),
-  async run(env: Env, [raw]) {
-    env.stdout.write((raw as { json?: boolean }).json ? `${JSON.stringify(datasetsJson(), null, 2)}\n` : datasetsText());
+  async run(env: Env, [name, raw]) {
+    // an unknown name is a usage error that suggests the nearest one
+    const chosen = name === undefined ? DATASETS : [findDataset(name as string)];
+    env.stdout.write((raw as { json?: boolean }).json ? `${JSON.stringify(datasetsJson(chosen), null, 2)}\n` : datasetsText(chosen));
     return 0;
   },
 };
 
-export function datasetsJson() {
-  return DATASETS.map((d) => ({
+export function datasetsJson(datasets: readonly DatasetDef[] = DATASETS) {
+  return datasets.map((d) => ({
     name: d.name,
     provider: d.provider,
     summary: d.summary,
@@ -28,9 +32,9 @@ export function datasetsJson() {
   }));
 }
 
-function datasetsText(): string {
+function datasetsText(datasets: readonly DatasetDef[]): string {
   const lines: string[] = [];
-  for (const d of DATASETS) {
+  for (const d of datasets) {
     lines.push(`${d.name}  (${d.provider}) ${d.summary}`);
     lines.push(`  filters: ${d.filters.length ? d.filters.map((f) => `--${f}`).join(' ') : 'none'}; credentials: ${d.credentials.map((c) => c.env).join(', ')}`);
     for (const p of d.params ?? []) {

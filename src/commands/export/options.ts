@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/errors.js';
-import { parseIsoDate } from '../../core/dates.js';
+import { isDayWord, parseIsoDate } from '../../core/dates.js';
 import { FORMATS, type Format } from '../../writers/types.js';
 import type { ExportFlags } from '../../pipeline/request.js';
 
@@ -32,6 +32,7 @@ export interface RawExportFlags {
   verbose?: boolean;
   progress?: boolean;
   insecureHttp?: boolean;
+  includeToday?: boolean;
   resume?: boolean;
   csvSafe?: boolean;
   state?: string;
@@ -52,7 +53,8 @@ export function parseExportFlags(dataset: string, raw: RawExportFlags, progressG
   if (flags.to !== undefined && flags.from === undefined) {
     throw new UsageError('--to needs --from (or use --range)');
   }
-  if (flags.from !== undefined && flags.to !== undefined && flags.from > flags.to) {
+  // today/yesterday are days too, but which ones the clock says later (pipeline/resolve.ts)
+  if (flags.from !== undefined && flags.to !== undefined && !isDayWord(flags.from) && !isDayWord(flags.to) && flags.from > flags.to) {
     throw new UsageError(`--from ${flags.from} is after --to ${flags.to}`);
   }
   if (raw.channel !== undefined) flags.channels = list(raw.channel);
@@ -81,6 +83,7 @@ export function parseExportFlags(dataset: string, raw: RawExportFlags, progressG
   if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose cannot be combined');
   if (progressGiven) flags.progress = raw.progress !== false;
   if (raw.insecureHttp) flags.insecureHttp = true;
+  if (raw.includeToday) flags.includeToday = true;
   if (raw.resume) flags.resume = true;
   if (raw.csvSafe) flags.csvSafe = true;
   if (raw.state !== undefined) flags.state = nonEmpty('--state', raw.state);
@@ -95,9 +98,11 @@ export function parseExportFlags(dataset: string, raw: RawExportFlags, progressG
 }
 
 function date(flag: string, value: string): string {
+  const word = value.trim().toLowerCase();
+  if (isDayWord(word)) return word;
   const d = parseIsoDate(value);
   if (!d) {
-    const shape = /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'is not a calendar date' : 'must be YYYY-MM-DD';
+    const shape = /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'is not a calendar date' : 'must be YYYY-MM-DD, today or yesterday';
     throw new UsageError(`${flag} ${JSON.stringify(value)} ${shape}`);
   }
   return d;

@@ -218,5 +218,6 @@ export const LEGACY_DATASETS: readonly DatasetDef[] = ENDPOINTS.map((e) => ({
   credentials: LEGACY_CREDENTIALS,
   params: e.params,
   notes: NOTES[e.dates],
+  endsNow: e.dates === 'totals' ? true : undefined,
   run: (ctx) => runEndpoint(ctx, e),
 }));
