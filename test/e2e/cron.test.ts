@@ -110,7 +110,7 @@ describe('cron-grade exports', () => {
     expect(m.datasets[0].openDays).toEqual(['2026-05-20']);
   });
 
-  it('schema --as sql creates a table DuckDB accepts, and completion scripts parse in their shells', async () => {
+  it('schema --as sql creates a table DuckDB accepts, and the bash completion script parses', async () => {
     const r = await runCli(['schema', 'conversions', '--as', 'sql']);
     expect(r.code).toBe(0);
     const cols = await duckdb(`${r.stdout.toString()} SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'conversions' ORDER BY ordinal_position`);
@@ -118,11 +118,9 @@ describe('cron-grade exports', () => {
       { column_name: 'date', data_type: 'DATE' },
       { column_name: 'type', data_type: 'VARCHAR' },
     ]);
+    // completion itself is tested in real shells in completion.test.ts
     const bash = await runCli(['completion', 'bash']);
     expect(spawnSync('bash', ['-n'], { input: bash.stdout }).status).toBe(0);
-    const loaded = spawnSync('bash', ['-c', `${bash.stdout.toString()}\nCOMP_WORDS=(mbuzz export con); COMP_CWORD=2; _mbuzz; echo "\${COMPREPLY[@]}"`]);
-    expect(loaded.stdout.toString().trim()).toBe('conversions');
-    expect((await runCli(['completion', 'fish'])).stdout.toString()).toMatch(/complete -c mbuzz -n '__fish_use_subcommand' -a export/);
     expect(existsSync(join(ROOT, 'bin', 'mbuzz.js'))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
 // Shell completion generated from the commander program itself, so it never drifts from the
-// real flags. Dataset names are completed for `export` and `schema`.
+// real flags. Dataset names are completed for `export`, `schema` and `datasets`.
 
 export type Shell = 'bash' | 'zsh' | 'fish';
 
@@ -26,7 +26,7 @@ export function completionScript(shell: Shell, spec: Spec): string {
     case 'bash':
       return bash(spec);
     case 'zsh':
-      return `#compdef mbuzz\nautoload -U +X bashcompinit && bashcompinit\n${bash(spec)}`;
+      return zsh(spec);
     case 'fish':
       return fish(spec);
   }
@@ -36,11 +36,16 @@ function bash(spec: Spec): string {
   const cases = spec.commands.map((c) => `    ${c.name}) flags="${c.flags.join(' ')}" ;;`).join('\n');
   return `# mbuzz completion for bash: eval "$(mbuzz completion bash)"
 _mbuzz() {
-  local cur prev cmd flags
-  cur="\${COMP_WORDS[COMP_CWORD]}"
-  prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  cmd="\${COMP_WORDS[1]}"
-  if [ "$COMP_CWORD" -eq 1 ]; then
+  # Words split on blanks only, from the line itself: bash splits COMP_WORDS at ':' too
+  # (COMP_WORDBREAKS), which would cut a dataset like mixpanel:events in three.
+  local line="\${COMP_LINE:0:COMP_POINT}"
+  local -a words
+  read -ra words <<< "$line"
+  [[ -z "$line" || "$line" == *[[:blank:]] ]] && words+=("")
+  local cword=$(( \${#words[@]} - 1 ))
+  local cur="\${words[cword]}" prev="" cmd="\${words[1]}" flags
+  [ "$cword" -gt 0 ] && prev="\${words[cword-1]}"
+  if [ "$cword" -eq 1 ]; then
     COMPREPLY=( $(compgen -W "${spec.commands.map((c) => c.name).join(' ')}" -- "$cur") )
     return
   fi
@@ -52,13 +57,49 @@ _mbuzz() {
   case "$cmd" in
 ${cases}
   esac
-  if [[ "$cur" != -* ]] && { [ "$cmd" = export ] || [ "$cmd" = schema ]; } && [ "$COMP_CWORD" -eq 2 ]; then
+  if [[ "$cur" != -* ]] && { [ "$cmd" = export ] || [ "$cmd" = schema ] || [ "$cmd" = datasets ]; } && [ "$cword" -eq 2 ]; then
     COMPREPLY=( $(compgen -W "${spec.datasets.join(' ')}" -- "$cur") )
+    # bash replaces only what follows the last ':' of the word: hand back just that part
+    if [[ "$cur" == *:* && "\${COMP_WORDBREAKS:-}" == *:* ]]; then
+      local keep="\${cur%"\${cur##*:}"}"
+      COMPREPLY=( "\${COMPREPLY[@]#"$keep"}" )
+    fi
     return
   fi
   COMPREPLY=( $(compgen -W "$flags" -- "$cur") )
 }
 complete -F _mbuzz mbuzz
+`;
+}
+
+/** Native zsh (bashcompinit's emulation chokes on bash's ${var:offset:length}); `compadd` keeps `provider:dataset` whole. */
+function zsh(spec: Spec): string {
+  const q = (x: string) => `'${x.replace(/'/g, "'\\''")}'`;
+  const commands = spec.commands.map((c) => q(`${c.name}:${c.description.replace(/:/g, '\\:')}`)).join(' ');
+  const cases = spec.commands.map((c) => `    ${c.name}) compadd -- ${c.flags.join(' ')} ;;`).join('\n');
+  return `#compdef mbuzz
+# mbuzz completion for zsh: source <(mbuzz completion zsh), after compinit
+_mbuzz() {
+  local -a commands
+  commands=(${commands})
+  if (( CURRENT == 2 )); then
+    _describe 'command' commands
+    return
+  fi
+  case "\${words[CURRENT-1]}" in
+    -f|--format) compadd ndjson csv parquet; return ;;
+    -o|--output) _files; return ;;
+    --as) compadd json sql; return ;;
+  esac
+  if [[ "$PREFIX" != -* ]] && (( CURRENT == 3 )) && [[ "\${words[2]}" == (export|schema|datasets) ]]; then
+    compadd -- ${spec.datasets.join(' ')}
+    return
+  fi
+  case "\${words[2]}" in
+${cases}
+  esac
+}
+compdef _mbuzz mbuzz
 `;
 }
 
@@ -68,7 +109,7 @@ function fish(spec: Spec): string {
   for (const c of spec.commands) {
     for (const f of c.flags.filter((x) => x.startsWith('--'))) lines.push(`complete -c mbuzz -n '__fish_seen_subcommand_from ${c.name}' -l ${f.slice(2)}`);
   }
-  lines.push(`complete -c mbuzz -n '__fish_seen_subcommand_from export schema' -a '${spec.datasets.join(' ')}'`);
+  lines.push(`complete -c mbuzz -n '__fish_seen_subcommand_from export schema datasets' -a '${spec.datasets.join(' ')}'`);
   lines.push(`complete -c mbuzz -n '__fish_seen_subcommand_from export' -s f -l format -xa 'ndjson csv parquet'`);
   return `${lines.join('\n')}\n`;
 }
