@@ -54,6 +54,7 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   const windows: ManifestWindow[] = resumed ? finishedPrefix(resumed).map((w) => ({ ...w })) : [];
   const watch: ExportObserver = {
     plan: (n) => progress.plan(n),
+    expect: (n) => progress.expect?.(n),
     note: (m) => progress.note(m),
     windowDone: (label, rows, info) => {
       progress.windowDone(label, rows);
@@ -67,7 +68,10 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
 
   const prefix = resumed ? finishedPrefix(resumed) : [];
   const handed = { rows: resumed?.rows ?? 0 };
-  if (resumed) observer.say(`resuming: ${resumed.rows.toLocaleString('en-US')} rows already written, ${prefix.length} windows skipped`);
+  if (resumed) {
+    observer.say(`resuming: ${resumed.rows.toLocaleString('en-US')} rows already written, ${prefix.length} windows skipped`);
+    progress.resumed(prefix.length, resumed.rows);
+  }
   let written: number;
   let files: ManifestDataset['files'] = [];
   try {

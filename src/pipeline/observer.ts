@@ -3,6 +3,8 @@ import type { ExportObserver, ExportOptions } from '../providers/types.js';
 /** One dataset's progress: what the providers report, plus the rows handed to the writer. */
 export interface Progress extends ExportObserver {
   rows(n: number): void;
+  /** A resumed run: these windows and rows were written by the run it continues. */
+  resumed(windows: number, rows: number): void;
   stop(): void;
   readonly windowsDone: number;
   readonly windowsPlanned: number;

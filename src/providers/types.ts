@@ -133,6 +133,8 @@ export interface WindowInfo {
 /** What a dataset reports while it runs; progress, checkpoints and the manifest observe it. */
 export interface ExportObserver {
   plan(windows: number): void;
+  /** The rows the API says it holds for what was just planned (its total_count), where it says: progress bases its ETA on them. */
+  expect?(rows: number): void;
   /** `rows`: rows the window put out (after client-side filters). */
   windowDone(label: string, rows: number, info?: WindowInfo): void;
   note(message: string): void;

@@ -72,6 +72,7 @@ class PartReader {
     const runs = total <= opts.perPage ? [whole] : planDays(part.from, part.to, total, opts.perPage);
     this.windows = runs.length;
     this.observer.plan(runs.length);
+    this.observer.expect?.(total);
     const known = runs.length === 1 ? probe : undefined;
     // Resume: the first windows are already in the output; their totals came with the checkpoint.
     const skipped = (opts.skipped ?? []).slice(this.firstIndex, this.firstIndex + runs.length);
