@@ -173,7 +173,7 @@ describe('envelope and rows', () => {
     expect(res.text).toMatch(/\],"meta":\{"total_count":\d+,"page":1,"per_page":1000,"total_pages":\d+\}\}$/);
     expect(res.text).toMatch(/"credit":1\.0,/);
     const first = res.json().data[0] as Record<string, unknown>;
-    expect(Object.keys(first).slice(-4)).toEqual(['touchpoint_index', 'journey_position', 'journey_length', 'days_to_conversion']);
+    expect(Object.keys(first).slice(-4)).toEqual(['journey_position', 'touchpoint_index', 'journey_length', 'days_to_conversion']);
     const spend = await get(stable, '/api/v1/data/spend?start_date=2025-02-10&end_date=2025-02-10&per_page=3');
     expect(Object.keys(spend.json().data[0] as object)).toEqual([
       'spend_date', 'channel', 'platform', 'campaign_name', 'campaign_type', 'network_type', 'device', 'spend_hour', 'spend', 'currency',
