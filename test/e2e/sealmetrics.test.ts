@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { truthMicroconversions } from '../../src/sandbox/sealmetrics/truth.js';
 import { SANDBOX_ACCOUNTS } from '../../src/sandbox/sealmetrics/vocab.js';
-import { MICROCONVERSIONS_COLUMNS, normalizeRow } from '../../src/providers/sealmetrics/schema.js';
+import { MICROCONVERSIONS_COLUMNS } from '../../src/providers/sealmetrics/schema.js';
 import type { Row } from '../../src/core/columns.js';
 import { duckdb, parseCsvWithPython, sqlString } from '../writers/helpers.js';
 import { NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox } from './harness.js';
@@ -18,7 +18,8 @@ const NAMES = MICROCONVERSIONS_COLUMNS.map((c) => c.name);
 function expected(from: string, to: string, o: { account?: string; country?: string } = {}): Row[] {
   const rows = truthMicroconversions({ seed: 1, scale: 1, account: o.account ?? SANDBOX_ACCOUNTS.demo, from, to, country: o.country, now: NOW, dataStart: '2025-01-01' });
   return rows
-    .map((r) => normalizeRow(r, 'truth'))
+    // The API leaves utm_term out of many rows (the docs' sample too): the row says null.
+    .map((r) => ({ ...r, utm_term: r.utm_term ?? null, utm_matchtype: r.utm_matchtype ?? null }))
     .sort((a, b) => ((a.date as string) + (a._id as string) < (b.date as string) + (b._id as string) ? -1 : 1));
 }
 
@@ -149,10 +150,13 @@ describe('sealmetrics:microconversions against the sandbox', () => {
     });
     expect(res.code).toBe(0);
     expect(parseNdjson(res.stdout)).toEqual(expected('2026-05-10', '2026-05-14'));
-    // tokens die after 5 requests: each death is one 401 answered by one more login
+    // Tokens die after 5 requests. Each death is a 401 answered by one more login, except that
+    // with look-ahead two windows' requests can both hold the dead token: the second 401 then
+    // finds the token already replaced and retries without logging in again.
     const deaths = (await unauthenticated(sb)) - before;
     expect(deaths).toBeGreaterThanOrEqual(2);
-    expect(logins(res.stderr)).toBe(deaths + 1);
+    expect(logins(res.stderr)).toBeGreaterThanOrEqual(2);
+    expect(logins(res.stderr)).toBeLessThanOrEqual(deaths + 1);
     expect(res.stderr).not.toMatch(/eyJ0eXAi/);
     expect(res.stderr).not.toContain(PASSWORD);
   });
