@@ -19,7 +19,7 @@ function expected(from: string, to: string, o: { account?: string; country?: str
   const rows = truthMicroconversions({ seed: 1, scale: 1, account: o.account ?? SANDBOX_ACCOUNTS.demo, from, to, country: o.country, now: NOW, dataStart: '2025-01-01' });
   return rows
     // The API leaves utm_term out of many rows (the docs' sample too): the row says null.
-    .map((r) => ({ ...r, utm_term: r.utm_term ?? null, utm_matchtype: r.utm_matchtype ?? null }))
+    .map((r): Row => ({ ...r, utm_term: r.utm_term ?? null, utm_matchtype: r.utm_matchtype ?? null }))
     .sort((a, b) => ((a.date as string) + (a._id as string) < (b.date as string) + (b._id as string) ? -1 : 1));
 }
 
