@@ -60,7 +60,7 @@ export interface ConversionDetail {
   propertiesJson: string;
   /** `,"utm_source":…` per touchpoint. */
   utm: string[];
-  /** `"touchpoint_index":…,"days_to_conversion":…}` per touchpoint. */
+  /** `"journey_position":…,"touchpoint_index":…,"journey_length":…,"days_to_conversion":…}` per touchpoint (contract §4 order). */
   tails: string[];
   /** Credit per model per touchpoint (first/last touch only at their touchpoint). */
   credits: number[][];
@@ -147,7 +147,7 @@ export function conversionDetail(ctx: VolumeContext, day: number, i: number): Co
     const gone = rng.chance(0.02);
     const index = inJourney[k] ? position++ : null;
     const where = index === null ? 'null' : index === 0 ? '"first_touch"' : index === journeyLength - 1 ? '"last_touch"' : '"assisted"';
-    return `"touchpoint_index":${index ?? 'null'},"journey_position":${where},"journey_length":${lengthJson},"days_to_conversion":${gone ? 'null' : d}}`;
+    return `"journey_position":${where},"touchpoint_index":${index ?? 'null'},"journey_length":${lengthJson},"days_to_conversion":${gone ? 'null' : d}}`;
   });
   const utm = daysBefore.map((_, k) => {
     const options = UTM_JSON_BY_CHANNEL[chans[k] as number] as string[];

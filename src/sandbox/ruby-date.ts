@@ -4,7 +4,7 @@
 // rt__valid_date_frags_p (ruby/date date_core.c): pick the reading with most fragments, complete
 // it from "today", keep the first that is a real date (Julian before 1582-10-15, as Ruby).
 // Checked against Ruby 3.1 on 30,000 generated strings; the only differences left are ISO
-// week dates before 1582. test/unit/sandbox/ruby-date.test.ts keeps the interesting cases.
+// week dates before 1582. test/sandbox/ruby-date.test.ts keeps the interesting cases.
 import { daysInMonth, dayFromCivil, civilFromDay, weekday } from './calendar.js';
 import { rubyDateFragments, type Hash, type Key } from './ruby-date-fragments.js';
 

@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ATTRIBUTIONHUB_SANDBOX_KEYS } from '../../src/sandbox/attributionhub/mount.js';
-import { attributionHubRecords } from '../../src/sandbox/attributionhub/truth.js';
-import { CONVERSIONS_COLUMNS, toRow } from '../../src/providers/attributionhub/records.js';
+import { CONVERSIONS_COLUMNS } from '../../src/providers/attributionhub/records.js';
+import { expectedConversions } from '../providers/attributionhub/expected-rows.js';
 import { expectFile } from '../providers/atribu/formats.js';
 import { NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox, useSandbox } from './harness.js';
 
-// The real CLI against a spawned sandbox; expected rows from the sandbox's own generator.
+// The real CLI against a spawned sandbox; expected rows from the sandbox's own generator, made
+// into rows by the test (expected-rows.ts), not by the exporter.
 
 const TRUTH = { seed: 1, scale: 1, now: NOW, dataStart: '2025-01-01' };
 const FROM = '2026-05-01';
 const TO = '2026-05-10';
-const truth = (body: Record<string, unknown>) => attributionHubRecords({ ...TRUTH, body }).map(toRow);
+const truth = (body: Record<string, unknown>) => expectedConversions(TRUTH, body);
 
 async function requests(sb: Sandbox): Promise<number> {
   return ((await (await fetch(`${sb.url}/_sandbox/stats`)).json()) as { requests: number }).requests;

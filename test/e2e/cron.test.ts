@@ -4,7 +4,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { truthRows } from '../../src/sandbox/truth.js';
-import { duckdb, sqlString } from '../writers/helpers.js';
+import { CONVERSIONS_COLUMNS } from '../../src/providers/mbuzz/schemas.js';
+import { duckdb, parseCsvWithPython, sqlString } from '../writers/helpers.js';
+import { fromDuck } from '../providers/atribu/formats.js';
 import { canon, NOW, runCli, startSandbox, tempDir, TEST_KEY, type Sandbox, ROOT, useSandbox } from './harness.js';
 
 // Cron-grade runs: incremental state across a moving "today" (MBUZZ_NOW), Hive partitions read
@@ -43,10 +45,12 @@ describe('cron-grade exports', () => {
     const back = await duckdb(
       `SELECT * EXCLUDE (date), strftime(date, '%Y-%m-%d') AS date FROM read_parquet(${sqlString(join(out, '**/*.parquet'))}, hive_partitioning = true)`,
     );
+    // Every column of every row, each row exactly once, against the sandbox's own rows.
     const expected = truth('conversions', '2026-05-01', '2026-05-07');
     expect(back.length).toBe(expected.length);
-    const key = (r: Record<string, unknown>) => JSON.stringify([r.date, r.channel, r.attribution_model, Number(r.credit), JSON.stringify(typeof r.properties === 'string' ? JSON.parse(r.properties) : r.properties), r.touchpoint_index ?? null]);
-    expect(back.map(key).sort()).toEqual(expected.map(key).sort());
+    const norm = (r: Record<string, unknown>) => Object.fromEntries(CONVERSIONS_COLUMNS.map((c) => [c.name, fromDuck(r[c.name], c.type)]));
+    expect(Object.keys(back[0]!).sort()).toEqual(CONVERSIONS_COLUMNS.map((c) => c.name).sort());
+    expect(canon(back.map(norm))).toEqual(canon(expected.map(norm)));
   });
 
   it("exports through the README's profile: ~/.config/mbuzz/config.yaml with base_url, api_key_env and format", async () => {
@@ -79,10 +83,13 @@ describe('cron-grade exports', () => {
     expect(r.code, r.stderr).toBe(0);
     const m = JSON.parse(readFileSync(`${out}.manifest.json`, 'utf8'));
     const bytes = readFileSync(out);
-    expect(m.datasets[0].files).toEqual([{ path: 'spend.csv', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), rows: m.datasets[0].rows }]);
-    expect(m.datasets[0].rows).toBe(truth('spend', '2026-04-01', '2026-04-20').length);
-    expect(m.datasets[0].apiTotal).toBe(m.datasets[0].rows);
-    expect(m.datasets[0].windows.reduce((n: number, w: { rows: number }) => n + w.rows, 0)).toBe(m.datasets[0].rows);
+    // Every count against the sandbox's rows and the file as Python reads it, never against another field of the manifest.
+    const rows = truth('spend', '2026-04-01', '2026-04-20').length;
+    expect(parseCsvWithPython(bytes.toString('utf8'))).toHaveLength(rows + 1);
+    expect(m.datasets[0].files).toEqual([{ path: 'spend.csv', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), rows }]);
+    expect(m.datasets[0].rows).toBe(rows);
+    expect(m.datasets[0].apiTotal).toBe(rows);
+    expect(m.datasets[0].windows.reduce((n: number, w: { rows: number }) => n + w.rows, 0)).toBe(rows);
     // the key given on the command line is masked in the recorded args
     expect(JSON.stringify(m)).not.toContain(TEST_KEY);
     expect(m.args).toContain('sk_test_…cdef');

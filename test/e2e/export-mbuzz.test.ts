@@ -13,6 +13,11 @@ import { canon, LIVE_KEY, NOW, parseNdjson, runCli, startSandbox, tempDir, TEST_
 // module and DuckDB.
 
 type Dataset = 'conversions' | 'funnel' | 'spend';
+/** The conversion fields in the order the server emits them (api-contracts/mbuzz.md §4), written out here. */
+const CONTRACT_CONVERSION_FIELDS = [
+  'date', 'type', 'name', 'funnel', 'attribution_model', 'algorithm', 'channel', 'credit', 'revenue', 'revenue_credit', 'currency',
+  'utm_source', 'utm_medium', 'utm_campaign', 'is_acquisition', 'properties', 'journey_position', 'touchpoint_index', 'journey_length', 'days_to_conversion',
+];
 const COLUMNS: Record<Dataset, readonly Column[]> = { conversions: CONVERSIONS_COLUMNS, funnel: FUNNEL_COLUMNS, spend: SPEND_COLUMNS };
 
 function truth(dataset: Dataset, from: string, to: string, o: { env?: 'test' | 'live'; scale?: number; channels?: string[]; funnel?: string } = {}) {
@@ -86,10 +91,10 @@ describe('mbuzz export against the sandbox', () => {
     const pq = join(dir.path, 'empty.parquet');
     for (const out of [nd, csv, pq]) expect((await runCli([...base, '-o', out], { env: env() })).code).toBe(0);
     expect(readFileSync(nd, 'utf8')).toBe('');
-    expect(parseCsvWithPython(readFileSync(csv, 'utf8'))).toEqual([CONVERSIONS_COLUMNS.map((c) => c.name)]);
+    expect(parseCsvWithPython(readFileSync(csv, 'utf8'))).toEqual([CONTRACT_CONVERSION_FIELDS]);
     expect(await duckdb(`SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlString(pq)})`)).toEqual([{ n: 0 }]);
     const described = await duckdb(`DESCRIBE SELECT * FROM read_parquet(${sqlString(pq)})`);
-    expect(described.map((d) => d.column_name)).toEqual(CONVERSIONS_COLUMNS.map((c) => c.name));
+    expect(described.map((d) => d.column_name)).toEqual(CONTRACT_CONVERSION_FIELDS);
   });
 
   it('`| head` ends quietly with exit 0', async () => {

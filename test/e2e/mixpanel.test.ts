@@ -1,39 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { utcToday } from '../../src/core/dates.js';
 import { findDataset } from '../../src/providers/registry.js';
-import { flattenEventNames, flattenEventProperties, flattenEventsTop, flattenPropertiesTop, flattenPropertyValues, flattenRetention } from '../../src/providers/mixpanel/flatten-events.js';
-import { flattenFunnelDates, flattenFunnelNames, flattenFunnelProperties, flattenFunnelPropertyNames, flattenFunnels } from '../../src/providers/mixpanel/flatten-funnels.js';
-import { encodeList } from '../../src/providers/mixpanel/sign.js';
-import { intervalFor, periodInRange, type Unit } from '../../src/providers/mixpanel/units.js';
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_BROKEN_PROJECT_ID, SANDBOX_PROJECT_ID, SANDBOX_SA_SECRET, SANDBOX_SA_USERNAME } from '../../src/sandbox/mixpanel/keys.js';
-import { truthEvents, truthReport, type MixpanelTruthQuery } from '../../src/sandbox/mixpanel/truth.js';
+import { truthEvents, type MixpanelTruthQuery } from '../../src/sandbox/mixpanel/truth.js';
 import type { Column, Row } from '../../src/core/columns.js';
 import { duckdb, parseCsvWithPython, sqlString } from '../writers/helpers.js';
+import * as X from './mixpanel-expected.js';
 import { NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox } from './harness.js';
 
 // The real CLI against a spawned sandbox's /mixpanel. The raw events are the truth: the events
 // dataset and the export are checked against them directly; the other reports against the body
-// the sandbox computes for the same parameters (truthReport), flattened and cut to the range.
+// the sandbox computes for the same parameters, flattened by mixpanel-expected.ts (not by the
+// exporter's code) and cut to the range there.
 
 const WORLD: MixpanelTruthQuery = { seed: 1, scale: 0.2, dataStart: '2026-01-01', now: NOW };
 const SANDBOX_ARGS = ['--scale', '0.2', '--data-start', '2026-01-01'];
-// The CLI's own clock sets the interval (the sandbox's is fixed at NOW): compute it the same way.
-const today = () => utcToday(new Date());
+// The CLI's own clock sets the interval (the sandbox's is fixed at NOW): count from the real today.
+const today = () => new Date().toISOString().slice(0, 10);
 
 interface Case {
   dataset: string;
   args: string[];
   expected: () => Row[];
+  /** The unit and --from the request's `interval` must reach back to, when it has one. */
+  reach?: [X.Unit, string];
 }
 
-/** The body the sandbox answers for these wire params, flattened and cut to from..to. */
-function report(endpoint: string, wire: Record<string, string>, flatten: (j: unknown) => Row[], cut?: { from: string; to: string; unit: Unit; column: string }): Row[] {
-  const rows = flatten(truthReport(endpoint, { format: 'json', ...wire }, WORLD));
-  return cut ? rows.filter((r) => periodInRange(cut.unit, String(r[cut.column]), cut.from, cut.to)) : rows;
-}
-const interval = (unit: Unit, from: string) => String(intervalFor(unit, from, today()));
+const interval = (unit: X.Unit, from: string) => String(X.unitsBack(unit, from, today()));
+const json = (items: string[]) => JSON.stringify(items);
+const body = (endpoint: string, wire: Record<string, string>) => X.body(WORLD, endpoint, wire);
 
 /** events: counted here from the raw events, not from any report code. */
 function countEvents(names: string[], from: string, to: string): Row[] {
@@ -60,68 +56,80 @@ const CASES: Case[] = [
     dataset: 'mixpanel:events',
     args: ['--from', '2026-05-14', '--to', '2026-05-20', '--param', 'event=Viewed Page', '--param', 'event=Café ☕ visited'],
     expected: () => countEvents(['Viewed Page', 'Café ☕ visited'], '2026-05-14', '2026-05-20'),
+    reach: ['day', '2026-05-14'],
   },
-  { dataset: 'mixpanel:events-top', args: ['--param', 'type=unique', '--param', 'limit=5'], expected: () => report('events/top', { type: 'unique', limit: '5' }, flattenEventsTop) },
+  { dataset: 'mixpanel:events-top', args: ['--param', 'type=unique', '--param', 'limit=5'], expected: () => X.eventsTopRows(body('events/top', { type: 'unique', limit: '5' })) },
   {
     dataset: 'mixpanel:event-names',
     args: ['--from', '2026-05-14'],
-    expected: () => report('events/names', { type: 'general', unit: 'day', interval: interval('day', '2026-05-14') }, flattenEventNames),
+    expected: () => X.rankedRows(body('events/names', { type: 'general', unit: 'day', interval: interval('day', '2026-05-14') }), (event, rank) => ({ rank, event })),
+    reach: ['day', '2026-05-14'],
   },
   {
     dataset: 'mixpanel:retention',
     args: ['--from', '2026-04-20', '--to', '2026-05-20', '--param', 'event=Viewed Page', '--param', 'unit=week'],
-    expected: () =>
-      report('retention', { event: encodeList(['Viewed Page']), type: 'general', unit: 'week', interval: interval('week', '2026-04-20') }, flattenRetention, { from: '2026-04-20', to: '2026-05-20', unit: 'week', column: 'cohort_date' }),
+    expected: () => X.cut(X.retentionRows(body('retention', { event: json(['Viewed Page']), type: 'general', unit: 'week', interval: interval('week', '2026-04-20') })), 'week', 'cohort_date', '2026-04-20', '2026-05-20'),
+    reach: ['week', '2026-04-20'],
   },
   {
     dataset: 'mixpanel:event-properties',
     args: ['--from', '2026-05-14', '--to', '2026-05-19', '--param', 'event=Purchased', '--param', 'name=currency'],
-    expected: () =>
-      report('events/properties', { event: 'Purchased', name: 'currency', type: 'general', unit: 'day', interval: interval('day', '2026-05-14') }, (j) => flattenEventProperties(j, { event: 'Purchased', name: 'currency' }), {
-        from: '2026-05-14',
-        to: '2026-05-19',
-        unit: 'day',
-        column: 'date',
-      }),
+    expected: () => {
+      const wire = { event: 'Purchased', name: 'currency', type: 'general', unit: 'day', interval: interval('day', '2026-05-14') };
+      const rows = X.seriesRows(body('events/properties', wire), (property_value, date, value) => ({ event: 'Purchased', property: 'currency', property_value, date, value }) as Row);
+      return X.cut(rows, 'day', 'date', '2026-05-14', '2026-05-19');
+    },
+    reach: ['day', '2026-05-14'],
   },
   {
     dataset: 'mixpanel:event-properties-top',
     args: ['--from', '2026-05-14', '--param', 'event=Purchased'],
-    expected: () => report('events/properties/top', { event: 'Purchased', type: 'general', unit: 'day', interval: interval('day', '2026-05-14') }, (j) => flattenPropertiesTop(j, { event: 'Purchased' })),
+    expected: () => X.propertiesTopRows(body('events/properties/top', { event: 'Purchased', type: 'general', unit: 'day', interval: interval('day', '2026-05-14') }), 'Purchased'),
+    reach: ['day', '2026-05-14'],
   },
   {
     dataset: 'mixpanel:event-property-values',
     args: ['--from', '2026-05-14', '--param', 'event=Searched', '--param', 'name=search_term'],
     expected: () =>
-      report('events/properties/values', { event: 'Searched', name: 'search_term', type: 'general', unit: 'day', interval: interval('day', '2026-05-14') }, (j) => flattenPropertyValues(j, { event: 'Searched', name: 'search_term' })),
+      X.rankedRows(body('events/properties/values', { event: 'Searched', name: 'search_term', type: 'general', unit: 'day', interval: interval('day', '2026-05-14') }), (property_value, rank) => ({
+        event: 'Searched',
+        property: 'search_term',
+        rank,
+        property_value,
+      })),
+    reach: ['day', '2026-05-14'],
   },
   {
     dataset: 'mixpanel:funnels',
     args: ['--from', '2026-05-04', '--to', '2026-05-20', '--param', 'funnel=Purchase funnel', '--param', 'funnel=Search → Buy, "fast"'],
-    expected: () =>
-      report('funnels', { funnel: encodeList(['Purchase funnel', 'Search → Buy, "fast"']), unit: 'week', interval: interval('week', '2026-05-04') }, flattenFunnels, { from: '2026-05-04', to: '2026-05-20', unit: 'week', column: 'date' }),
+    expected: () => X.cut(X.funnelRows(body('funnels', { funnel: json(['Purchase funnel', 'Search → Buy, "fast"']), unit: 'week', interval: interval('week', '2026-05-04') })), 'week', 'date', '2026-05-04', '2026-05-20'),
+    reach: ['week', '2026-05-04'],
   },
-  { dataset: 'mixpanel:funnel-names', args: ['--from', '2026-05-14'], expected: () => report('funnels/names', { unit: 'week', interval: interval('week', '2026-05-14') }, flattenFunnelNames) },
+  {
+    dataset: 'mixpanel:funnel-names',
+    args: ['--from', '2026-05-14'],
+    expected: () => (body('funnels/names', { unit: 'week', interval: interval('week', '2026-05-14') }) as string[]).map((funnel) => ({ funnel })),
+    reach: ['week', '2026-05-14'],
+  },
   {
     dataset: 'mixpanel:funnel-dates',
     args: ['--from', '2026-03-01', '--to', '2026-05-20', '--param', 'funnel=Signup flow'],
-    expected: () => report('funnels/dates', { funnel: encodeList(['Signup flow']), unit: 'week' }, flattenFunnelDates, { from: '2026-03-01', to: '2026-05-20', unit: 'week', column: 'date' }),
+    expected: () => X.cut(X.funnelDatesRows(body('funnels/dates', { funnel: json(['Signup flow']), unit: 'week' })), 'week', 'date', '2026-03-01', '2026-05-20'),
   },
   {
     dataset: 'mixpanel:funnel-properties',
     args: ['--from', '2026-05-04', '--to', '2026-05-20', '--param', 'funnel=Purchase funnel', '--param', 'name=$browser'],
-    expected: () =>
-      report('funnels/properties', { funnel: 'Purchase funnel', name: '$browser', unit: 'week', interval: interval('week', '2026-05-04') }, (j) => flattenFunnelProperties(j, { funnel: 'Purchase funnel', name: '$browser' }), {
-        from: '2026-05-04',
-        to: '2026-05-20',
-        unit: 'week',
-        column: 'date',
-      }),
+    expected: () => {
+      const wire = { funnel: 'Purchase funnel', name: '$browser', unit: 'week', interval: interval('week', '2026-05-04') };
+      return X.cut(X.funnelPropertyRows(body('funnels/properties', wire), 'Purchase funnel', '$browser'), 'week', 'date', '2026-05-04', '2026-05-20');
+    },
+    reach: ['week', '2026-05-04'],
   },
   {
     dataset: 'mixpanel:funnel-property-names',
     args: ['--from', '2026-05-04', '--param', 'funnel=Signup flow'],
-    expected: () => report('funnels/properties/names', { funnel: 'Signup flow', unit: 'week', interval: interval('week', '2026-05-04') }, flattenFunnelPropertyNames),
+    expected: () => X.funnelPropertyNameRows(body('funnels/properties/names', { funnel: 'Signup flow', unit: 'week', interval: interval('week', '2026-05-04') })),
+    reach: ['week', '2026-05-04'],
   },
   { dataset: 'mixpanel:export', args: ['--from', '2026-05-18', '--to', '2026-05-20'], expected: () => exportRows('2026-05-18', '2026-05-20') },
 ];
@@ -162,8 +170,11 @@ describe('mixpanel against the sandbox', () => {
       const columns = findDataset(c.dataset).columns;
       const names = columns.map((col) => col.name);
       const out = (ext: string) => join(dir.path, `${c.dataset.replace(':', '-')}.${ext}`);
-      const runs = await Promise.all(['ndjson', 'csv', 'parquet'].map((ext) => runCli(['export', c.dataset, ...c.args, '-o', out(ext)], { env: env() })));
+      const runs = await Promise.all(['ndjson', 'csv', 'parquet'].map((ext) => runCli(['export', c.dataset, ...c.args, '-o', out(ext), '--verbose'], { env: env() })));
       for (const r of runs) expect([r.code, r.stderr]).toEqual([0, expect.stringContaining(`of ${c.dataset}`)]);
+      // The request reaches back to --from (the rows below then show it was read right).
+      const sent = /[?&]interval=(\d+)[&\s]/.exec(runs[0]!.stderr)?.[1];
+      expect(sent).toBe(c.reach ? interval(...c.reach) : undefined);
       const want = c.expected();
       expect(want.length).toBeGreaterThan(0);
 

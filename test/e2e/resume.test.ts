@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, runCli, startSandbox, tempDir, LIVE_KEY, type Sandbox } from './harness.js';
+import { truthRows } from '../../src/sandbox/truth.js';
+import { duckdb, parseCsvWithPython, sqlString } from '../writers/helpers.js';
+import { BIN, canon, LIVE_KEY, NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox } from './harness.js';
 
 // kill -9 at a random point, then --resume: the finished file must be byte-identical to an
 // uninterrupted run's. Random points come from fixed seeds so a failure can be replayed.
@@ -75,6 +77,15 @@ describe('resume after kill -9', () => {
       expect(readdirSync(dir.path).filter((f) => f.startsWith(`.run-${seed}`))).toEqual([]);
     });
   }
+
+  // The resumed files are compared with these references, so the references answer to the truth.
+  it("the uninterrupted references hold exactly the sandbox's rows", async () => {
+    const expected = [...truthRows('conversions', { seed: 1, scale: 1, environment: 'live', from: '2026-03-01', to: '2026-03-08', now: NOW, dataStart: '2025-01-01' })];
+    expect(canon(parseNdjson(reference.ndjson!))).toEqual(canon(expected));
+    expect(parseCsvWithPython(reference.csv!.toString('utf8'))).toHaveLength(expected.length + 1);
+    const pq = join(dir.path, 'reference.parquet');
+    expect(await duckdb(`SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlString(pq)})`)).toEqual([{ n: expected.length }]);
+  });
 
   it('refuses to resume a different export from the same checkpoint', async () => {
     const out = join(dir.path, 'other.ndjson');

@@ -13,7 +13,7 @@ const rows = (dataset: 'conversions' | 'funnel' | 'spend', q: TruthQuery): Row[]
 
 const CONVERSION_KEYS = [
   'date', 'type', 'name', 'funnel', 'attribution_model', 'algorithm', 'channel', 'credit', 'revenue', 'revenue_credit', 'currency',
-  'utm_source', 'utm_medium', 'utm_campaign', 'is_acquisition', 'properties', 'touchpoint_index', 'journey_position', 'journey_length', 'days_to_conversion',
+  'utm_source', 'utm_medium', 'utm_campaign', 'is_acquisition', 'properties', 'journey_position', 'touchpoint_index', 'journey_length', 'days_to_conversion',
 ];
 const FUNNEL_KEYS = ['date', 'type', 'name', 'funnel', 'channel', 'utm_source', 'utm_medium', 'utm_campaign', 'revenue', 'currency', 'is_acquisition', 'properties', 'session_id'];
 const SPEND_KEYS = [

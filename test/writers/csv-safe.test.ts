@@ -94,10 +94,14 @@ describe('CSV writer with csvSafe', () => {
     const a = parseCsvWithPython(plain.text());
     const b = parseCsvWithPython(safe.text());
     expect(b).toHaveLength(a.length);
+    // OWASP's starts (= + - @ tab CR, and their full-width forms), written out here rather than
+    // taken from the writer: a text cell that starts with one gains a quote, a number never does.
+    const formula = (cell: string) => /^[=+\-@\t\r＝＋－＠]/.test(cell);
     a.forEach((record, i) =>
       record.forEach((cell, j) => {
         const value = i === 0 ? undefined : rows[i - 1]![CONVERSIONS_COLUMNS[j]!.name];
-        expect(b[i]![j]).toBe(i === 0 ? cell : csvSafeText(cell, value));
+        const quote = i > 0 && typeof value !== 'number' && formula(cell);
+        expect(b[i]![j]).toBe(quote ? `'${cell}` : cell);
       }),
     );
   });

@@ -18,8 +18,9 @@ describe('value conversion shared by CSV and Parquet', () => {
 
   it('CSV text and Parquet values agree for json, date and boolean columns', () => {
     const json = { a: [1, 'two', null], 'k,"q"': { n: true } };
-    expect(textOf('json', json)).toBe(parquetConverter(col('json'))(json, 1));
-    expect(textOf('json', 'already text')).toBe(parquetConverter(col('json'))('already text', 1));
+    const text = '{"a":[1,"two",null],"k,\\"q\\"":{"n":true}}';
+    expect([textOf('json', json), parquetConverter(col('json'))(json, 1)]).toEqual([text, text]);
+    expect([textOf('json', 'already text'), parquetConverter(col('json'))('already text', 1)]).toEqual(['"already text"', '"already text"']); // a JSON string value
     expect(textOf('date', '2026-04-01')).toBe('2026-04-01');
     expect(textOf('date', new Date(Date.UTC(2026, 3, 1)))).toBe('2026-04-01');
     expect(parquetConverter(col('date'))(new Date(Date.UTC(2026, 3, 1)), 1)).toBe(20544);

@@ -1,6 +1,6 @@
 // In-process plumbing for provider unit tests: a sandbox mount answering as a fake Transport
 // (no sockets, no interception library), and an ExportContext around the real HttpClient.
-// Shared by test/unit/atribu and test/unit/attributionhub.
+// Shared by test/providers/atribu and test/providers/attributionhub.
 import { sleep } from '../../../src/core/env.js';
 import { HttpClient } from '../../../src/http/client.js';
 import type { HttpRequest, HttpResponse, Transport } from '../../../src/http/transport.js';

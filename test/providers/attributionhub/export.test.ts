@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ATTRIBUTIONHUB_DATASETS, ATTRIBUTIONHUB_UNSET_BASE_URL } from '../../../src/providers/attributionhub/datasets.js';
 import { conversionsBody, describeAttributionHubError } from '../../../src/providers/attributionhub/api.js';
-import { toRow } from '../../../src/providers/attributionhub/records.js';
 import { ATTRIBUTIONHUB_SANDBOX_KEYS, attributionhubMount } from '../../../src/sandbox/attributionhub/mount.js';
-import { attributionHubRecords } from '../../../src/sandbox/attributionhub/truth.js';
 import { IntegrityError, RejectedError, UsageError } from '../../../src/core/errors.js';
 import type { HttpRequest, Transport } from '../../../src/http/transport.js';
 import type { ExportOptions } from '../../../src/providers/types.js';
+import { expectedConversions } from './expected-rows.js';
 import { DATA_START, NOW, collect, exportContext, mountContext, mountTransport } from '../atribu/harness.js';
 
 const TRUTH = { seed: 1, scale: 1, now: NOW, dataStart: DATA_START };
@@ -24,7 +23,7 @@ function setup(overrides: Partial<ExportOptions> = {}, key: string = ATTRIBUTION
   return { ...run, seen, rows: () => collect(dataset.run(run.ctx)) };
 }
 
-const truth = (body: Record<string, unknown>) => attributionHubRecords({ ...TRUTH, body }).map(toRow);
+const truth = (body: Record<string, unknown>) => expectedConversions(TRUTH, body);
 
 describe('attributionhub:conversions', () => {
   it('direct mode: POSTs the body with offset = records_processed, rows exactly the truth', async () => {

@@ -32,11 +32,11 @@ describe('Mixpanel unit/interval mapping', () => {
         for (const now of ['2026-05-20T00:00:00Z', '2026-05-20T23:59:59Z']) {
           const periods = lastPeriods(unit, intervalFor(unit, from, '2026-05-20'), at(now));
           const first = periods[0]!.label;
-          expect(periodDays(unit, first)!.first <= from).toBe(true);
+          expect(first.slice(0, 10) <= from).toBe(true);
           // ...and a server a day ahead of us (time zone, skew) still reaches it for days and longer.
           if (unit !== 'hour') {
             const ahead = lastPeriods(unit, intervalFor(unit, from, '2026-05-20'), at(now) + 86_400);
-            expect(periodDays(unit, ahead[0]!.label)!.first <= from).toBe(true);
+            expect(ahead[0]!.label.slice(0, 10) <= from).toBe(true);
           }
         }
       }
