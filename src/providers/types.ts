@@ -143,7 +143,7 @@ export interface WindowInfo {
   index: number;
   from: string;
   to: string;
-  /** Rows the API held for it (its total_count). */
+  /** Rows the API held for it (its total_count): the pipeline counts the window's rows against it (pipeline/checks.ts). */
   received: number;
   /** Also still changing (today or later). */
   open?: boolean;
@@ -152,7 +152,7 @@ export interface WindowInfo {
 /** What a dataset reports while it runs; progress, checkpoints and the manifest observe it. */
 export interface ExportObserver {
   plan(windows: number): void;
-  /** `rows`: rows the window put out (after client-side filters). */
+  /** `rows`: rows the window put out; `info` (with the API's total) makes the pipeline count them again. */
   windowDone(label: string, rows: number, info?: WindowInfo): void;
   note(message: string): void;
 }
