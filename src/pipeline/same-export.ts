@@ -56,7 +56,7 @@ export async function checkSameExport(dir: string, o: ExportOptions, replace: bo
   const parts = (await listPartitions(dir)).filter((p) => p.files.length > 0 || p.record);
   const unrecorded = parts.filter((p) => !p.record);
   if (unrecorded.length) {
-    say(`warning: ${dir} has ${count(unrecorded)} with no record of the export that wrote them (${span(unrecorded)}: an older mbuzz, another tool, or a run that died while publishing); they are kept and listed as unrecorded`);
+    say(`warning: ${dir} has ${count(unrecorded)} with no record of the export that wrote them (${span(unrecorded)}: an older mbuzz, another tool, or a run that died while publishing); they are kept as they are, and exporting those days again records them`);
   }
   const recorded = parts.filter((p): p is PartitionOnDisk & { record: NonNullable<PartitionOnDisk['record']> } => p.record !== undefined);
   const otherDataset = recorded.filter((p) => p.record.export.dataset !== ours.dataset);
@@ -72,10 +72,11 @@ export async function checkSameExport(dir: string, o: ExportOptions, replace: bo
     );
   }
   if (other.length) say(`--replace-export: ${count(other)} of ${describeExport(other[0]!.record.export)} in ${dir} are replaced by this run's days or removed`);
-  const source = sourceFingerprint(o);
-  const elsewhere = recorded.filter((p) => p.record.source !== source && sameExport(p.record.export, ours));
-  if (elsewhere.length) {
-    say(`warning: ${count(elsewhere)} in ${dir} came from another API key or base URL than this run's (${span(elsewhere)}); fine for a rotated key, wrong for another account`);
+  // Said once, when the source changes: the latest run's record is the one compared, so a rotated
+  // key warns on its first run and not every night after while older days keep the old fingerprint.
+  const latest = recorded.reduce<(typeof recorded)[number] | undefined>((a, p) => (!a || p.record.run.startedAt > a.record.run.startedAt ? p : a), undefined);
+  if (latest && latest.record.source !== sourceFingerprint(o)) {
+    say(`warning: the last run into ${dir} (${latest.record.run.startedAt}) used another API key or base URL than this one: fine for a rotated key, wrong for another account`);
   }
   return other.map((p) => p.date);
 }
