@@ -126,10 +126,19 @@ export class WindowLedger {
     this.onComplete(c);
   }
 
+  /** The last value that passed, for its window: rows of a window mostly share their day. */
+  private lastOk: { value: unknown; window: ReadWindow } = { value: undefined, window: { from: '', to: '' } };
+
   private checkRow(row: Row, w: ReadWindow): void {
     const spec = this.rowDate;
     if (!spec) return;
     const value = row[spec.column];
+    if (value === this.lastOk.value && w === this.lastOk.window && value !== undefined) return;
+    this.checkValue(spec, value, w);
+    this.lastOk = { value, window: w };
+  }
+
+  private checkValue(spec: RowDate, value: unknown, w: ReadWindow): void {
     const where = () => `${this.dataset}: a row's ${spec.column} is ${JSON.stringify(value) ?? 'missing'}`;
     const window = `the window ${w.from}..${w.to} it was read for`;
     switch (spec.kind) {
