@@ -41,6 +41,12 @@ export interface FileOutput extends Output {
   settle(options?: { sync?: boolean }): Promise<number>;
   /** Close, keeping the temp file for a later --resume; nothing appears at the target. */
   keep(): Promise<void>;
+  /**
+   * Finish the temp file (flush, fsync, close) without renaming it, so several files can be
+   * written and checked first and then published together; commit() then only renames, and
+   * abort() still removes the temp file.
+   */
+  seal(): Promise<void>;
   readonly tempPath: string;
 }
 
@@ -59,9 +65,9 @@ export async function openFileSink(path: string, options: FileSinkOptions = {}):
 
   const raw = new TempFileSink(file, target, options.temp?.resumeBytes ?? 0);
   const gz: GzipSink | undefined = options.gzip ? gzipSink(raw) : undefined;
-  let state: 'open' | 'committed' | 'aborted' = 'open';
+  let state: 'open' | 'sealed' | 'committed' | 'aborted' = 'open';
   const abort = async (): Promise<void> => {
-    if (state !== 'open') return;
+    if (state !== 'open' && state !== 'sealed') return;
     state = 'aborted';
     gz?.destroy();
     await raw.drained().catch(() => undefined);
@@ -85,14 +91,30 @@ export async function openFileSink(path: string, options: FileSinkOptions = {}):
       await file.sync().catch(() => undefined);
       await file.close().catch(() => undefined);
     },
-    async commit() {
+    async seal() {
       if (state !== 'open') throw new Error(`output ${path} was already ${state}`);
       try {
         if (gz) await gz.finish();
         await raw.drained();
+        await file.sync().catch((err: unknown) => Promise.reject(writeError(target, err)));
+        await file.close().catch((err: unknown) => Promise.reject(writeError(target, err)));
+      } catch (err) {
+        await abort();
+        throw err;
+      }
+      state = 'sealed';
+    },
+    async commit() {
+      if (state !== 'open' && state !== 'sealed') throw new Error(`output ${path} was already ${state}`);
+      const sealed = state === 'sealed';
+      try {
+        if (gz && !sealed) await gz.finish();
+        if (!sealed) await raw.drained();
         try {
-          await file.sync();
-          await file.close();
+          if (!sealed) {
+            await file.sync();
+            await file.close();
+          }
           await fsp.rename(tempPath, target);
         } catch (err) {
           throw writeError(target, err);

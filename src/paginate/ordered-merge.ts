@@ -22,13 +22,14 @@ export interface OrderedMergeOptions {
   maxBufferedItems: number;
 }
 
-interface Slot<T> {
-  queue: T[][];
+interface Slot<B> {
+  queue: B[];
   done: boolean;
 }
 
-export async function* orderedMerge<T>(sources: readonly (() => AsyncIterable<T[]>)[], opts: OrderedMergeOptions): AsyncGenerator<T[]> {
-  const slots: Slot<T>[] = [];
+/** `B` is a batch (an array, possibly tagged with its window: core/window-rows.ts); batches pass through as they are. */
+export async function* orderedMerge<B extends readonly unknown[]>(sources: readonly (() => AsyncIterable<B>)[], opts: OrderedMergeOptions): AsyncGenerator<B> {
+  const slots: Slot<B>[] = [];
   let head = 0;
   let buffered = 0;
   let failure: { error: unknown } | undefined;
@@ -47,7 +48,7 @@ export async function* orderedMerge<T>(sources: readonly (() => AsyncIterable<T[
   };
 
   const start = (i: number) => {
-    const slot: Slot<T> = { queue: [], done: false };
+    const slot: Slot<B> = { queue: [], done: false };
     slots[i] = slot;
     void (async () => {
       const it = sources[i]!()[Symbol.asyncIterator]();

@@ -1,35 +1,41 @@
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { basename, resolve as resolvePath } from 'node:path';
 import type { Env } from '../core/env.js';
 import { InterruptedError, ServerError, UsageError } from '../core/errors.js';
-import { eachDay } from '../core/dates.js';
 import type { Row } from '../core/columns.js';
+import { VERSION } from '../core/version.js';
 import { openFileSink, type FileOutput } from '../destinations/file.js';
-import { removeEmptyPartitions, writePartitions } from '../destinations/partitioned.js';
+import type { RunStamp } from '../destinations/partition-records.js';
+import { writePartitions, type StagedPartitions } from '../destinations/partitioned.js';
 import { stdoutSink } from '../destinations/stdout.js';
 import type { ExportObserver } from '../providers/types.js';
 import { writerFor } from '../writers/index.js';
 import type { Output } from '../writers/types.js';
 import { Checkpointer, checkpointPaths, fingerprint, finishedPrefix, loadWriterState } from './checkpoint.js';
+import { WindowLedger } from './checks.js';
 import { clientFor } from './fetch.js';
 import { fileEntry, type ManifestDataset, type ManifestWindow } from './manifest.js';
 import type { RunObserver } from './observer.js';
 import { checkpointedWriter } from './resume.js';
 import { rowsOf } from './rows.js';
+import { exportIdentity, sourceFingerprint } from './same-export.js';
 import { summary } from './summary.js';
 import type { ExportJob } from './validate.js';
 
-// One dataset to one output: fetch (the provider's windows, through one HTTP client), rows
-// (resume skip, --max-rows), write (a writer into the output's sink), then commit; or, on any
-// failure, abort, keeping a checkpointed file's progress where a --resume can use it.
+// One dataset to one output: fetch (the provider's windows, through one HTTP client), checks
+// (every row against its window, every window's rows against the API's total: checks.ts), rows
+// (client-side filter, resume skip, --max-rows), write (a writer into the output's sink), then
+// commit; or, on any failure, abort, keeping a checkpointed file's progress where a --resume can
+// use it. Partitions are all written before any is published, so a failed check changes nothing.
 
 export interface ExportResult {
   job: ExportJob;
   rows: number;
   windows: ManifestWindow[];
+  /** What this run wrote; paths absolute (the manifest makes them relative to itself). */
   files: ManifestDataset['files'];
 }
 
-export async function exportDataset(job: ExportJob, env: Env, observer: RunObserver): Promise<ExportResult> {
+export async function exportDataset(job: ExportJob, env: Env, observer: RunObserver, run: RunStamp): Promise<ExportResult> {
   const { options, resumed } = job;
   const started = Date.now();
   const partitioned = job.partitionBy !== undefined;
@@ -52,16 +58,20 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
 
   const progress = observer.progress(options);
   const windows: ManifestWindow[] = resumed ? finishedPrefix(resumed).map((w) => ({ ...w })) : [];
+  // A window counts as done for the checkpoint and the manifest once the ledger has all its rows
+  // counted (a provider reports it done while its rows may still wait in the look-ahead).
+  const ledger = new WindowLedger(options.dataset.name, options, options.dataset.rowDate, options.dataset.keep?.(options), (c) => {
+    if (!c.info) return;
+    checkpoint?.windowDone(c.info, c.kept);
+    windows.push({ ...c.info, rows: c.kept });
+  });
   const watch: ExportObserver = {
     plan: (n) => progress.plan(n),
     expect: (n) => progress.expect?.(n),
     note: (m) => progress.note(m),
     windowDone: (label, rows, info) => {
       progress.windowDone(label, rows);
-      if (info) {
-        checkpoint?.windowDone(info, rows);
-        windows.push({ ...info, rows });
-      }
+      if (info) ledger.state(info);
     },
   };
   const client = clientFor(options, env);
@@ -74,16 +84,30 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   }
   let written: number;
   let files: ManifestDataset['files'] = [];
+  let staged: StagedPartitions | undefined;
   try {
     const batches = options.dataset.run({ options, client, observer: watch, signal: env.signal, clock: { now: () => env.now().getTime(), sleep: env.sleep }, resume: resumed ? { skipped: prefix.map((w) => w.received) } : undefined });
     const skipRows = resumed ? resumed.rows - prefix.reduce((n, w) => n + w.rows, 0) : 0;
-    const rows: AsyncIterable<Row> = rowsOf(batches, options.maxRows, progress, skipRows, handed);
+    const rows: AsyncIterable<Row> = rowsOf(ledger.check(batches), options.maxRows, progress, skipRows, handed);
     if (partitioned) {
-      const parts = await writePartitions(rows, { dir: options.output!, format: options.format, dateColumn: options.dataset.dateColumn!, columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe });
+      const dir = options.output!;
+      staged = await writePartitions(rows, { dir, format: options.format, dateColumn: options.dataset.dateColumn!, columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe });
+      const parts = staged.files;
       written = parts.reduce((n, p) => n + p.rows, 0);
-      const removed = await removeEmptyPartitions(options.output!, eachDay(options.from, options.to), new Set(parts.map((p) => p.date)));
-      if (removed.length) observer.say(`removed ${removed.length} stale partitions of days that are now empty`);
-      for (const p of parts) files.push(await fileEntry(options.output!, join(options.output!, p.path), { rows: p.rows, date: p.date }));
+      // Only days that complete windows covered can be known empty; nothing outside them is touched.
+      const emptyDays = ledger.finished ? [...ledger.daysRead()].filter((d) => !parts.some((p) => p.date === d)) : [];
+      const identity = exportIdentity(options);
+      const source = sourceFingerprint(options);
+      const removed = await staged.commit({
+        record: (p) => ({ tool: 'mbuzz', version: VERSION, date: p.date, export: identity, source, run, file: { name: basename(p.path), bytes: p.bytes, sha256: p.sha256, rows: p.rows } }),
+        emptyDays,
+        alsoRemove: job.replaces,
+      });
+      const empty = removed.filter((d) => emptyDays.includes(d));
+      const replaced = removed.filter((d) => !emptyDays.includes(d));
+      if (empty.length) observer.say(`removed ${partitions(empty)}: days read that are now empty`);
+      if (replaced.length) observer.say(`removed ${partitions(replaced)} of the replaced export`);
+      files = parts.map((p) => ({ path: resolvePath(dir, p.path), bytes: p.bytes, sha256: p.sha256, rows: p.rows, date: p.date }));
     } else {
       const { writer, sink } = checkpoint ? await checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed, resumedState) : { writer: writerFor(options.format), sink: out!.sink };
       // a resumed CSV already starts with its header
@@ -91,10 +115,11 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
       written = await writer(rows, sink, { columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe, header });
       await out!.commit();
       await checkpoint?.remove();
-      if (options.output !== undefined) files = [await fileEntry(dirname(resolvePath(options.output)), options.output, { rows: (resumed?.rows ?? 0) + written })];
+      if (options.output !== undefined) files = [await fileEntry(resolvePath(options.output), { rows: (resumed?.rows ?? 0) + written })];
     }
   } catch (err) {
     progress.stop();
+    await staged?.abort();
     // A run cut short by Ctrl-C or an outage keeps its progress for --resume; nothing is at the target either way.
     if (checkpoint?.saved && (err instanceof InterruptedError || err instanceof ServerError || env.signal.aborted)) {
       await (out as FileOutput).keep();
@@ -111,3 +136,6 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   windows.sort((a, b) => a.index - b.index);
   return { job, rows: total, windows, files };
 }
+
+const partitions = (dates: readonly string[]) =>
+  dates.length <= 3 ? `${dates.length} partition${dates.length === 1 ? '' : 's'} (${dates.join(', ')})` : `${dates.length} partitions between ${dates[0]} and ${dates[dates.length - 1]}`;

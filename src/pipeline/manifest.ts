@@ -2,14 +2,25 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { VERSION } from '../core/version.js';
+import { listPartitions, type RunStamp } from '../destinations/partition-records.js';
 import type { WindowInfo } from '../providers/types.js';
 
-// The sidecar a warehouse loader can trust: what was asked (secrets masked), which windows were
-// covered with their rows and the API's totals, which are still open (today), and every file
-// with its size and sha256.
+// The sidecar a warehouse loader can trust, written last, as the commit record. It says what this
+// run was asked (secrets masked), which windows it covered with their rows and the API's totals,
+// which are still open (today), and the files it wrote. For a directory of partitions it also
+// describes the directory as it now is: every partition present, rebuilt from the per-partition
+// records (partition-records.ts), with its size, sha256 and the run that wrote it.
 
 export interface ManifestWindow extends WindowInfo {
   rows: number;
+}
+
+export interface ManifestFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+  rows?: number;
+  date?: string;
 }
 
 export interface ManifestDataset {
@@ -23,23 +34,69 @@ export interface ManifestDataset {
   windows: ManifestWindow[];
   /** Days that may still change (today or later, UTC). */
   openDays: string[];
-  files: { path: string; bytes: number; sha256: string; rows?: number; date?: string }[];
+  /** The files this run wrote. */
+  files: ManifestFile[];
+}
+
+export interface ManifestPartition extends ManifestFile {
+  date: string;
+  /** From the partition's record; null when nothing recorded what wrote it. */
+  dataset: string | null;
+  /** The id of the run that wrote it (a key of `runs`), or null when unrecorded. */
+  run: string | null;
 }
 
 export interface Manifest {
   tool: string;
   version: string;
+  /** This run. */
+  run: string;
   args: string[];
   startedAt: string;
   finishedAt: string;
   datasets: ManifestDataset[];
+  /** Partitioned output: every partition in the directory, whichever run wrote it. */
+  partitions?: ManifestPartition[];
+  /** Every run that wrote a partition listed, by id. */
+  runs?: Record<string, { startedAt: string; args: string[] }>;
 }
 
-export async function fileEntry(root: string, path: string, extra: { rows?: number; date?: string } = {}) {
+/** A file's size and sha256, read back from disk. */
+export async function fileEntry(path: string, extra: { rows?: number; date?: string } = {}): Promise<ManifestFile> {
   const st = await fsp.stat(path);
+  return { path, bytes: st.size, sha256: await sha256Of(path), ...extra };
+}
+
+async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return { path: relative(root, path), bytes: st.size, sha256: hash.digest('hex'), ...extra };
+  return hash.digest('hex');
+}
+
+/**
+ * Every partition under `root` (DIR/date=… for one dataset, DIR/<table>/date=… for `export all`),
+ * paths relative to `root`. A recorded partition's digest comes from its record (its size was
+ * checked against the file); an unrecorded one is read and hashed here.
+ */
+export async function describePartitions(root: string): Promise<Pick<Manifest, 'partitions' | 'runs'>> {
+  const dirs = [root, ...(await fsp.readdir(root, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory() && !e.name.startsWith('date=')).map((e) => join(root, e.name))];
+  const partitions: ManifestPartition[] = [];
+  const runs: Record<string, { startedAt: string; args: string[] }> = {};
+  for (const dir of dirs) {
+    for (const p of await listPartitions(dir)) {
+      const r = p.record;
+      if (r) {
+        partitions.push({ path: relative(root, join(p.dir, r.file.name)), date: p.date, dataset: r.export.dataset, rows: r.file.rows, bytes: r.file.bytes, sha256: r.file.sha256, run: r.run.id });
+        runs[r.run.id] ??= { startedAt: r.run.startedAt, args: r.run.args };
+        continue;
+      }
+      for (const f of p.files) {
+        const path = join(p.dir, f.name);
+        partitions.push({ path: relative(root, path), date: p.date, dataset: null, bytes: f.bytes, sha256: await sha256Of(path), run: null });
+      }
+    }
+  }
+  return { partitions, runs };
 }
 
 export async function writeManifest(path: string, manifest: Omit<Manifest, 'tool' | 'version'>): Promise<void> {
@@ -48,3 +105,5 @@ export async function writeManifest(path: string, manifest: Omit<Manifest, 'tool
   await fsp.writeFile(tmp, `${JSON.stringify(body, null, 2)}\n`);
   await fsp.rename(tmp, path);
 }
+
+export type { RunStamp };

@@ -38,6 +38,8 @@ export interface ExportFlags {
   state?: string;
   lookback?: number;
   partitionBy?: 'date';
+  /** --replace-export: -o DIR becomes this export, replacing or removing another export's partitions. */
+  replaceExport?: boolean;
   manifest?: boolean;
   datasets?: string[];
 }

@@ -1,39 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { dirname, relative } from 'node:path';
 import type { Env } from '../core/env.js';
 import { redact } from '../core/secrets.js';
 import { exportDataset, type ExportResult } from './export-dataset.js';
-import { writeManifest, type ManifestDataset } from './manifest.js';
+import { describePartitions, writeManifest, type ManifestDataset, type RunStamp } from './manifest.js';
 import type { RunObserver } from './observer.js';
 import { completeThrough, saveState } from './state.js';
 import type { ExportPlan } from './validate.js';
 
 /**
  * Runs a checked plan: each job in turn, the --state entry advanced after each one completes,
- * and the manifest written last, as the record of what the run committed.
+ * and the manifest written last, as the record of what the run committed. A job that fails after
+ * earlier ones committed still gets the manifest rewritten (describing the directory as it now
+ * is) before the error goes on.
  */
 export async function runPlan(plan: ExportPlan, env: Env, observer: RunObserver): Promise<ExportResult[]> {
   const startedAt = env.now();
+  const secrets = plan.jobs.flatMap((j) => Object.values(j.options.credentials));
+  const run: RunStamp = { id: runId(startedAt), startedAt: startedAt.toISOString(), args: env.argv.map((a) => redact(a, secrets)) };
   const results: ExportResult[] = [];
-  for (const job of plan.jobs) {
-    results.push(await exportDataset(job, env, observer));
-    if (plan.state && job.stateKey) {
-      const { options } = job;
-      plan.state.file.entries[job.stateKey] = { lastCompleteDay: completeThrough(options.to, plan.today), updatedAt: env.now().toISOString(), dataset: options.dataset.name, profile: options.profileName };
-      await saveState(plan.state.path, plan.state.file);
+  try {
+    for (const job of plan.jobs) {
+      results.push(await exportDataset(job, env, observer, run));
+      if (plan.state && job.stateKey) {
+        const { options } = job;
+        plan.state.file.entries[job.stateKey] = { lastCompleteDay: completeThrough(options.to, plan.today), updatedAt: env.now().toISOString(), dataset: options.dataset.name, profile: options.profileName };
+        await saveState(plan.state.path, plan.state.file);
+      }
     }
+  } catch (err) {
+    if (plan.manifestPath !== undefined && results.length > 0) await manifest(plan, run, results, env).catch(() => undefined);
+    throw err;
   }
-  if (plan.manifestPath !== undefined && results.length > 0) {
-    const secrets = results.flatMap((r) => Object.values(r.job.options.credentials));
-    await writeManifest(plan.manifestPath, {
-      args: env.argv.map((a) => redact(a, secrets)),
-      startedAt: startedAt.toISOString(),
-      finishedAt: env.now().toISOString(),
-      datasets: results.map((r) => manifestEntry(r, plan.today)),
-    });
-  }
+  if (plan.manifestPath !== undefined && results.length > 0) await manifest(plan, run, results, env);
   return results;
 }
 
-function manifestEntry(r: ExportResult, today: string): ManifestDataset {
+async function manifest(plan: ExportPlan, run: RunStamp, results: ExportResult[], env: Env): Promise<void> {
+  const path = plan.manifestPath!;
+  const root = dirname(path);
+  const partitioned = plan.jobs.some((j) => j.partitionBy);
+  await writeManifest(path, {
+    run: run.id,
+    args: run.args,
+    startedAt: run.startedAt,
+    finishedAt: env.now().toISOString(),
+    datasets: results.map((r) => manifestEntry(r, plan.today, root)),
+    ...(partitioned ? await describePartitions(root) : {}),
+  });
+}
+
+/** Sortable and unique: the start time to the second, and 4 random bytes (runs in the same second). */
+function runId(startedAt: Date): string {
+  return `${startedAt.toISOString().replace(/[-:]|\.\d+/g, '')}-${randomBytes(4).toString('hex')}`;
+}
+
+function manifestEntry(r: ExportResult, today: string, root: string): ManifestDataset {
   const o = r.job.options;
   const openDays = r.windows.filter((w) => w.open || w.to >= today).map((w) => (w.from === w.to ? w.from : `${w.from}..${w.to}`));
   return {
@@ -45,6 +67,6 @@ function manifestEntry(r: ExportResult, today: string): ManifestDataset {
     apiTotal: r.windows.reduce((n, w) => n + w.received, 0),
     windows: r.windows,
     openDays,
-    files: r.files,
+    files: r.files.map((f) => ({ ...f, path: relative(root, f.path) })),
   };
 }

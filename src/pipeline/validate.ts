@@ -13,6 +13,7 @@ import { checkpointPaths, fingerprint, type Checkpoint } from './checkpoint.js';
 import type { ExportFlags } from './request.js';
 import { resolveExport } from './resolve.js';
 import { canCheckpoint, findResume, whyNotResumable } from './resume.js';
+import { checkSameExport } from './same-export.js';
 import { loadState, stateKey, stateWindow, type StateFile } from './state.js';
 
 // Every usage error of an export, in one place, before the first request: "exit 2 means
@@ -30,6 +31,8 @@ export interface ExportJob {
   resumed?: Checkpoint;
   /** The --state entry this job advances. */
   stateKey?: string;
+  /** --replace-export: dates of another export's partitions in -o DIR, replaced or removed at commit. */
+  replaces?: string[];
 }
 
 export interface ExportPlan {
@@ -57,6 +60,13 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   if (flags.state !== undefined && flags.includeToday) throw new UsageError('--state records complete days only: drop --include-today');
   if (flags.lookback !== undefined && flags.state === undefined) throw new UsageError('--lookback goes with --state');
   if (flags.manifest && !multi && !flags.partitionBy && (flags.output === undefined || flags.output === '-')) throw new UsageError('--manifest needs -o FILE');
+  // A single file holds only what the run read, so the next run's window (from the last day, minus
+  // --lookback) would replace the file's history with a few days: refused rather than done quietly.
+  if (flags.state !== undefined && !flags.partitionBy && (multi || (flags.output !== undefined && flags.output !== '-'))) {
+    throw new UsageError('--state with -o FILE would replace the earlier days in the file with the next run\'s few: use -o DIR --partition-by date (each day its own file), or stdout');
+  }
+  if (flags.partitionBy && flags.maxRows !== undefined) throw new UsageError('--max-rows would cut a day short, and a partition replaces its day whole: drop --max-rows with --partition-by');
+  if (flags.replaceExport && !flags.partitionBy) throw new UsageError('--replace-export goes with --partition-by date');
   const datasets = multi ? (flags.datasets ?? DATASETS.filter((d) => d.provider === 'mbuzz').map((d) => d.name)).map(findDataset) : [findDataset(flags.dataset)];
   const state = flags.state !== undefined ? { path: flags.state, file: await loadState(flags.state) } : undefined;
 
@@ -90,8 +100,10 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
     const { options } = job;
     for (const w of options.warnings) say(`warning: ${w}`);
     if (options.output === undefined) continue;
-    if (job.partitionBy) await checkPartitionDir(options.output);
-    else await checkFileTarget(options.output);
+    if (job.partitionBy) {
+      await checkPartitionDir(options.output);
+      job.replaces = await checkSameExport(options.output, options, flags.replaceExport === true, say);
+    } else await checkFileTarget(options.output);
     if (job.checkpointing) {
       job.resumed = await findResume(checkpointPaths(options.output).checkpoint, fingerprint(options), flags.resume === true, options.output, say);
     }

@@ -1,5 +1,6 @@
 import type { Column, Row } from '../core/columns.js';
 import type { Clock } from '../core/env.js';
+import type { WindowRows } from '../core/window-rows.js';
 import type { SandboxProvider } from '../sandbox/mounts.js';
 import type { HttpClient } from '../http/client.js';
 import type { Format } from '../writers/types.js';
@@ -69,18 +70,41 @@ export interface DatasetDef {
   params?: readonly ParamSpec[];
   /** Extra help for `mbuzz datasets` (e.g. how --from/--to map onto the provider's units). */
   notes?: string;
-  /** The column holding each row's date (YYYY-MM-DD), for --partition-by date. */
+  /** The column holding each row's date (YYYY-MM-DD), for --partition-by date; rowDate says the same with kind 'day'. */
   dateColumn?: string;
   /**
    * Its rows are totals up to the moment of the request (Mixpanel's event-names and the like):
    * without --to its range ends today, since complete days mean nothing to it.
    */
   endsNow?: boolean;
+  /**
+   * How each row's date relates to the window it was read for. The pipeline checks every row
+   * against its batch's window with it (pipeline/checks.ts); a dataset without one has rows that
+   * the window does not bound (a whole journey, a total up to now), and says why in providers' tests.
+   */
+  rowDate?: RowDate;
+  /**
+   * A documented filter the API does not apply (mbuzz ignores `funnel` on conversions), applied by
+   * the pipeline after it has counted the window's rows against the API's total.
+   */
+  keep?(options: ExportOptions): ((row: Row) => boolean) | undefined;
   /** Honours ExportContext.resume (skips finished windows); others restart from the beginning. */
   resumable?: boolean;
-  /** Pull every row for the options, in deterministic order, as batches. */
-  run(ctx: ExportContext): AsyncIterable<Row[]>;
+  /** Pull every row for the options, in deterministic order, as batches tagged with the window each was read for. */
+  run(ctx: ExportContext): AsyncIterable<WindowRows>;
 }
+
+/** What a row's date column means, for the pipeline's window check. */
+export type RowDate =
+  /** A calendar day (YYYY-MM-DD) inside the window. */
+  | { kind: 'day'; column: string }
+  /** A period label (a week, a month) whose days, as the provider reads them, overlap the window. */
+  | { kind: 'period'; column: string; days(label: string, options: ExportOptions): { first: string; last: string } | undefined }
+  /**
+   * A moment (epoch seconds, or ISO 8601 text) whose UTC day lies inside the window widened by
+   * `slackDays`: the API applies a time zone of its own that it does not state.
+   */
+  | { kind: 'instant'; column: string; slackDays: number };
 
 export interface ExportOptions {
   dataset: DatasetDef;
@@ -124,7 +148,7 @@ export interface WindowInfo {
   index: number;
   from: string;
   to: string;
-  /** Rows the API held for it (its total_count). */
+  /** Rows the API held for it (its total_count): the pipeline counts the window's rows against it (pipeline/checks.ts). */
   received: number;
   /** Also still changing (today or later). */
   open?: boolean;
@@ -135,7 +159,7 @@ export interface ExportObserver {
   plan(windows: number): void;
   /** The rows the API says it holds for what was just planned (its total_count), where it says: progress bases its ETA on them. */
   expect?(rows: number): void;
-  /** `rows`: rows the window put out (after client-side filters). */
+  /** `rows`: rows the window put out; `info` (with the API's total) makes the pipeline count them again. */
   windowDone(label: string, rows: number, info?: WindowInfo): void;
   note(message: string): void;
 }

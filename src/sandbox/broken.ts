@@ -35,6 +35,8 @@ function envelopeOf(answer: MountResponse): Envelope | undefined {
   }
 }
 
+const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
 const pagesFor = (total: number, perPage: number) => (total === 0 ? 0 : Math.ceil(total / perPage));
 
 /** The damaged answer, for the modes that replace or edit the body. Pure. */
@@ -75,6 +77,16 @@ export function breakAnswer(mode: BrokenMode, answer: MountResponse, url: string
     case 'oversize-page': {
       const rows = env.data;
       for (let i = 0; rows.length > 0 && rows.length <= meta.per_page; i++) rows.push(rows[i]);
+      break;
+    }
+    case 'row-outside-window':
+    case 'row-bad-date': {
+      // The row's first field is its day (date, spend_date); an older day would land in an older partition.
+      const last = env.data[env.data.length - 1] as Record<string, unknown> | undefined;
+      const start = new URL(url, 'http://sandbox').searchParams.get('start_date');
+      if (!last || !start) return answer;
+      const key = Object.keys(last)[0]!;
+      last[key] = mode === 'row-bad-date' ? '2026-13-45' : dayBefore(start);
       break;
     }
     default:

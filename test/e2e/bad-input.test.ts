@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { accessSync, chmodSync, constants, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATASETS } from '../../src/providers/registry.js';
@@ -132,6 +133,37 @@ const CASES: Case[] = [
   { name: '-o onto a directory', setup: (c) => void mkdirSync(join(c.dir, 'out.csv')), args: (c) => ['export', 'conversions', '-o', join(c.dir, 'out.csv')], code: 2, stderr: (c) => `mbuzz: cannot write ${join(c.dir, 'out.csv')}: it is a directory` },
   { name: '-o under a file', files: { 'file.txt': 'x' }, args: (c) => ['export', 'conversions', '-o', join(c.dir, 'file.txt', 'x.csv')], code: 2, stderr: (c) => `mbuzz: cannot write ${join(c.dir, 'file.txt', 'x.csv')}: ${join(c.dir, 'file.txt')} is not a directory` },
 
+  // --- incremental runs and partition directories (nothing earlier is replaced silently) ---------
+  {
+    name: '--state into a single file',
+    args: (c) => ['export', 'conversions', '--state', join(c.dir, 's.json'), '--lookback', '2', '-o', join(c.dir, 'one.ndjson')],
+    code: 2,
+    stderr: "mbuzz: --state with -o FILE would replace the earlier days in the file with the next run's few: use -o DIR --partition-by date (each day its own file), or stdout",
+  },
+  {
+    name: '--state with export all into single files',
+    args: (c) => ['export', 'all', '--state', join(c.dir, 's.json'), '-o', join(c.dir, 'all')],
+    code: 2,
+    stderr: "mbuzz: --state with -o FILE would replace the earlier days in the file with the next run's few: use -o DIR --partition-by date (each day its own file), or stdout",
+  },
+  { name: '--max-rows with --partition-by', args: (c) => ['export', 'conversions', '--max-rows', '10', '-o', join(c.dir, 'p'), '--partition-by', 'date'], code: 2, stderr: 'mbuzz: --max-rows would cut a day short, and a partition replaces its day whole: drop --max-rows with --partition-by' },
+  { name: '--replace-export without --partition-by', args: (c) => ['export', 'conversions', '--replace-export', '-o', join(c.dir, 'x.csv')], code: 2, stderr: 'mbuzz: --replace-export goes with --partition-by date' },
+  {
+    name: 'a partition directory holding another dataset',
+    setup: (c) => void partitionOf(join(c.dir, 'p'), '2026-04-01', { dataset: 'spend', filters: {}, format: 'ndjson', fields: null, csvSafe: false }),
+    args: (c) => ['export', 'conversions', '--from', '2026-04-01', '--to', '2026-04-02', '-o', join(c.dir, 'p'), '--partition-by', 'date'],
+    code: 2,
+    stderr: (c) => `mbuzz: ${join(c.dir, 'p')} holds spend partitions (1 partition, 2026-04-01); conversions goes to a directory of its own`,
+  },
+  {
+    name: 'a partition directory holding another export (filters)',
+    setup: (c) => void partitionOf(join(c.dir, 'p'), '2026-03-07', { dataset: 'conversions', filters: {}, format: 'ndjson', fields: null, csvSafe: false }),
+    args: (c) => ['export', 'conversions', '--from', '2026-04-01', '--to', '2026-04-02', '--channel', 'email', '-o', join(c.dir, 'p'), '--partition-by', 'date', '-f', 'ndjson'],
+    code: 2,
+    stderr: (c) =>
+      `mbuzz: ${join(c.dir, 'p')} holds conversions (no filters, ndjson) in 1 partition (2026-03-07), and this run is conversions (--channel email, ndjson): use another directory, or --replace-export to make ${join(c.dir, 'p')} this export (those partitions are replaced or removed)`,
+  },
+
   // --- config files ---------------------------------------------------------------------------
   {
     name: 'malformed JSON config, with file and line',
@@ -238,6 +270,17 @@ const CASES: Case[] = [
   { name: 'atribu: no API key', env: (c) => ({ ATRIBU_BASE_URL: baseUrlOf('atribu', c.url) }), args: () => ['export', 'atribu:journey', '--customer', 'c1', '--range', '7d'], code: 2, stderr: /^mbuzz: no Atribu API key .*for atribu:journey: set ATRIBU_API_KEY, or use a profile with api_key_env$/ },
   { name: 'attributionhub: no API key', env: (c) => ({ ATTRIBUTIONHUB_BASE_URL: baseUrlOf('attributionhub', c.url) }), args: () => ['export', 'attributionhub:conversions', '--range', '7d'], code: 2, stderr: 'mbuzz: no AttributionHub API key for attributionhub:conversions: set ATTRIBUTIONHUB_API_KEY, or use a profile with api_key_env' },
 ];
+
+/** A partition as an earlier run left it: its part file and its record (destinations/partition-records.ts). */
+function partitionOf(dir: string, date: string, exportId: Record<string, unknown>): void {
+  const part = join(dir, `date=${date}`);
+  mkdirSync(part, { recursive: true });
+  const body = '{"date":"' + date + '"}\n';
+  writeFileSync(join(part, 'part-0000.ndjson'), body);
+  const run = { id: 'earlier', startedAt: '2026-05-01T00:00:00.000Z', args: [] };
+  const file = { name: 'part-0000.ndjson', bytes: Buffer.byteLength(body), sha256: createHash('sha256').update(body).digest('hex'), rows: 1 };
+  writeFileSync(join(part, '_mbuzz.json'), JSON.stringify({ tool: 'mbuzz', version: '0.1.0', date, export: exportId, source: 'x', run, file }));
+}
 
 /** A directory this process cannot write to: chmod, or for root a read-only tmpfs. */
 const mounted: string[] = [];
@@ -370,19 +413,29 @@ describe('warnings: the run goes on, the warning is one line, the key never show
     const dir = join(wroot.path, 'api-key');
     mkdirSync(dir);
     const out = join(dir, 'spend.ndjson');
+    const parts = join(dir, 'spend');
     const state = join(dir, 'state.json');
-    const r = await runCli([...oneDay, '--api-key', LIVE_KEY, '-o', out, '--manifest', '--state', state, '--verbose'], {
+    const r = await runCli([...oneDay, '--api-key', LIVE_KEY, '-o', out, '--manifest', '--verbose'], {
       cwd: dir,
       env: { MBUZZ_BASE_URL: ws.url, MBUZZ_API_KEY: undefined },
     });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr.split('\n')[0]).toBe('mbuzz: warning: --api-key puts the key where other processes can see it (ps, shell history); prefer MBUZZ_API_KEY or a profile with api_key_env');
     expect(r.stderr).toMatch(/^mbuzz: GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/data\/spend\?.* 200 /m); // --verbose really logged requests
-    const written = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'));
-    expect(written.length).toBeGreaterThanOrEqual(3); // output, manifest, state
-    for (const text of [r.stderr, r.stdout.toString(), ...written]) expect(text).not.toContain(LIVE_KEY);
-    const manifest = readFileSync(`${out}.manifest.json`, 'utf8');
-    expect(manifest).toContain('sk_live_…3210'); // the args are recorded, masked
+    // and with --state into partitions: the state file, each partition's record and the manifest
+    const p = await runCli(['export', 'spend', '--from', '2026-03-01', '--api-key', LIVE_KEY, '-o', parts, '--partition-by', 'date', '--state', state, '--quiet'], {
+      cwd: dir,
+      env: { MBUZZ_BASE_URL: ws.url, MBUZZ_API_KEY: undefined, MBUZZ_NOW: '2026-03-03T12:00:00Z' },
+    });
+    expect(p.code, p.stderr).toBe(0);
+    const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)]));
+    const written = files(dir).map((f) => readFileSync(f, 'utf8'));
+    expect(files(dir).map((f) => f.slice(dir.length + 1)).sort()).toEqual(
+      ['spend.ndjson', 'spend.ndjson.manifest.json', 'state.json', 'spend/_manifest.json', ...['01', '02'].flatMap((d) => [`spend/date=2026-03-${d}/_mbuzz.json`, `spend/date=2026-03-${d}/part-0000.ndjson`])].sort(),
+    );
+    for (const text of [r.stderr, r.stdout.toString(), p.stderr, ...written]) expect(text).not.toContain(LIVE_KEY);
+    expect(readFileSync(`${out}.manifest.json`, 'utf8')).toContain('sk_live_…3210'); // the args are recorded, masked
+    expect(readFileSync(join(parts, 'date=2026-03-01', '_mbuzz.json'), 'utf8')).toContain('sk_live_…3210');
   });
 
   it('a key the server refuses is never echoed, even with --verbose and a failing run', async () => {

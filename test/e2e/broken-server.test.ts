@@ -47,6 +47,9 @@ const CASES: ModeCase[] = [
   },
   { mode: 'pages-lie', format: 'csv', code: 6, requests: 1, stderr: /^mbuzz: conversions 2026-03-01: the API's meta contradicts itself: total_pages 2, but total_count 596 at per_page 1000 is 1 page$/ },
   { mode: 'oversize-page', format: 'ndjson', code: 6, requests: 1, stderr: /^mbuzz: conversions 2026-03-01: page 1 has 1001 rows, more than per_page 1000$/ },
+  // Counts agree, the rows do not: the pipeline checks each row's date against its window.
+  { mode: 'row-outside-window', format: 'csv', code: 6, requests: 1, stderr: /^mbuzz: conversions: a row's date is "2026-02-28", outside the window 2026-03-01\.\.2026-03-01 it was read for$/ },
+  { mode: 'row-bad-date', format: 'parquet', code: 6, requests: 1, stderr: /^mbuzz: conversions: a row's date is "2026-13-45", not a calendar date \(YYYY-MM-DD\), in the window 2026-03-01\.\.2026-03-01 it was read for$/ },
   {
     mode: 'redirect-offhost',
     format: 'parquet',

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, tempDir } from './harness.js';
 
 // Completion in real shells (issue 13.6): each shell runs in a tmux pane, the script is loaded the
@@ -14,6 +14,11 @@ const dir = tempDir('mbuzz-completion-');
 const binDir = join(dir.path, 'bin');
 mkdirSync(binDir);
 symlinkSync(BIN, join(binDir, 'mbuzz'));
+// One session lives as long as the file does: a tmux server exits with its last session, and a
+// new-session racing that exit fails.
+beforeAll(() => {
+  if (has('tmux')) spawnSync('tmux', ['-L', 'mbuzz-test', 'new-session', '-d', '-s', 'keepalive', 'sleep', '3600']);
+});
 afterAll(() => {
   spawnSync('tmux', ['-L', 'mbuzz-test', 'kill-server']);
   dir.cleanup();
@@ -23,12 +28,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const tmux = (...args: string[]) => execFileSync('tmux', ['-L', 'mbuzz-test', ...args], { encoding: 'utf8' });
 
 /** Starts `shell` in a fresh pane with mbuzz on PATH, runs `setup`, types `typed`, presses Tab and returns the line shown. */
-async function complete(name: string, shell: string[], setup: string, typed: string): Promise<string> {
+async function complete(base: string, shell: string[], setup: string, typed: string): Promise<string> {
+  // a fresh session name each time: a session left by an interrupted run must not collide
+  const name = `${base}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const rc = join(dir.path, `${name}.rc`);
   writeFileSync(rc, `${setup}\n`);
   // env(1), not tmux -e: the pane's shell must see this PATH whatever the tmux server's environment
   tmux('new-session', '-d', '-s', name, '-x', '220', '-y', '20', 'env', `PATH=${binDir}:${process.env.PATH}`, `HOME=${dir.path}`, ...shell);
   await sleep(800);
+  try {
+    return await typeAndRead(name, rc, typed);
+  } finally {
+    spawnSync('tmux', ['-L', 'mbuzz-test', 'kill-session', '-t', name]);
+  }
+}
+
+async function typeAndRead(name: string, rc: string, typed: string): Promise<string> {
   tmux('send-keys', '-t', name, `source ${rc}`, 'Enter');
   await sleep(1500); // the completion script runs mbuzz once to be generated
   tmux('send-keys', '-t', name, 'clear', 'Enter');
@@ -41,7 +56,6 @@ async function complete(name: string, shell: string[], setup: string, typed: str
     shown = tmux('capture-pane', '-p', '-t', name);
     if (!shown.split('\n').some((l) => l.trimEnd().endsWith(typed))) break;
   }
-  tmux('kill-session', '-t', name);
   return shown;
 }
 

@@ -17,6 +17,8 @@ describe.skipIf(!has('tmux'))('progress in a real terminal', () => {
   const dir = tempDir('mbuzz-progress-');
   beforeAll(async () => {
     sb = await startSandbox(['--latency', '40']);
+    // a tmux server exits with its last session; one that lives as long as the file avoids racing that exit
+    spawnSync('tmux', ['-L', 'mbuzz-progress', 'new-session', '-d', '-s', 'keepalive', 'sleep', '3600']);
   });
   afterAll(async () => {
     spawnSync('tmux', ['-L', 'mbuzz-progress', 'kill-server']);

@@ -35,6 +35,7 @@ export const exportCommand: CommandSpec = {
       .option('--state <file>', 'incremental runs: export from the last complete day recorded here to yesterday, then record it')
       .option('--lookback <days>', 'with --state: also re-read this many recent days (late data, attribution reruns)')
       .option('--partition-by <field>', 'date: write -o DIR as DIR/date=YYYY-MM-DD/part-0000.<ext>, each day replaced whole')
+      .option('--replace-export', 'with --partition-by: -o DIR holds another export (filters, --fields, format); make it this one, replacing or removing those partitions')
       .option('--manifest', 'write a JSON manifest beside the output (always on with --partition-by and export all)')
       .option('--datasets <list>', 'with `export all`: which datasets (default: conversions, funnel, spend)')
       .option('--csv-safe', "CSV for spreadsheets: cells starting with = + - @ tab or CR get a leading ' (no formula injection)")

@@ -38,6 +38,7 @@ export interface RawExportFlags {
   state?: string;
   lookback?: string;
   partitionBy?: string;
+  replaceExport?: boolean;
   manifest?: boolean;
   datasets?: string;
 }
@@ -92,6 +93,7 @@ export function parseExportFlags(dataset: string, raw: RawExportFlags, progressG
     if (raw.partitionBy !== 'date') throw new UsageError(`--partition-by ${JSON.stringify(raw.partitionBy)}: only date is supported`);
     flags.partitionBy = 'date';
   }
+  if (raw.replaceExport) flags.replaceExport = true;
   if (raw.manifest) flags.manifest = true;
   if (raw.datasets !== undefined) flags.datasets = list([raw.datasets]);
   return flags;

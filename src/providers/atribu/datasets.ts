@@ -1,6 +1,6 @@
 import { interruptedBy, UsageError } from '../../core/errors.js';
 import { lookahead, orderedMerge } from '../../paginate/ordered-merge.js';
-import type { Row } from '../../core/columns.js';
+import { inWindow, type WindowRows } from '../../core/window-rows.js';
 import type { CredentialSpec, DatasetDef, ExportContext, ParamSpec } from '../types.js';
 import { ATRIBU_MAX_LIMIT, type AtribuApi, type CustomersQuery } from './api.js';
 import { collectCustomerIds, walkCustomers, walkJourney } from './journey.js';
@@ -32,6 +32,9 @@ export const ATRIBU_DATASETS: readonly DatasetDef[] = [
     filters: [],
     params: CUSTOMER_PARAMS,
     notes: `--from/--to are sent as date_from/date_to (inclusive UTC days). Pages of up to 100 (--per-page above that is capped), newest first, by the time|id cursor. ${PACING}`,
+    // Atribu does not say in which time zone date_from/date_to are days (api-contracts/others.md §3):
+    // a conversion a UTC day either side is still the range.
+    rowDate: { kind: 'instant', column: 'conversion_time', slackDays: 1 },
     run: (ctx) => exportCustomers(ctx),
   },
   {
@@ -82,26 +85,31 @@ function customersQuery(ctx: ExportContext): CustomersQuery {
   };
 }
 
-async function* exportCustomers(ctx: ExportContext): AsyncGenerator<Row[]> {
+/** The window a whole-range read answers for; the journeys' events are not bounded by it (no rowDate). */
+const wholeRange = (ctx: ExportContext) => ({ from: ctx.options.from, to: ctx.options.to });
+
+async function* exportCustomers(ctx: ExportContext): AsyncGenerator<WindowRows> {
   const api = connect(ctx);
   ctx.observer.plan(1);
   let rows = 0;
+  const window = wholeRange(ctx);
   for await (const batch of walkCustomers(api, customersQuery(ctx))) {
     rows += batch.length;
-    yield batch;
+    yield inWindow(window, batch);
   }
   ctx.observer.windowDone(`${ctx.options.from}..${ctx.options.to}`, rows);
 }
 
-async function* exportJourney(ctx: ExportContext): AsyncGenerator<Row[]> {
+async function* exportJourney(ctx: ExportContext): AsyncGenerator<WindowRows> {
   const id = ctx.options.customer;
   if (id === undefined || id.trim() === '') throw new UsageError('atribu:journey needs --customer ID (a customer_profile_id from atribu:customers)');
   const api = connect(ctx);
   ctx.observer.plan(1);
   let rows = 0;
+  const window = wholeRange(ctx);
   for await (const batch of walkJourney(api, id, Math.min(ctx.options.perPage, ATRIBU_MAX_LIMIT))) {
     rows += batch.length;
-    yield batch;
+    yield inWindow(window, batch);
   }
   if (rows === 0) ctx.observer.note(`atribu: customer ${id} has no events, or is not in this key's profile (Atribu answers both the same way)`);
   ctx.observer.windowDone(id, rows);
@@ -109,17 +117,18 @@ async function* exportJourney(ctx: ExportContext): AsyncGenerator<Row[]> {
 
 /** Rows held by journeys waiting their turn behind the one being written. */
 
-async function* exportJourneys(ctx: ExportContext): AsyncGenerator<Row[]> {
+async function* exportJourneys(ctx: ExportContext): AsyncGenerator<WindowRows> {
   const api = connect(ctx);
   const limit = Math.min(ctx.options.perPage, ATRIBU_MAX_LIMIT);
   // Ids only (a few bytes each) are held, so the whole list can come first and fix the order.
   const ids = await collectCustomerIds(walkCustomers(api, customersQuery(ctx)));
   ctx.observer.plan(ids.length);
+  const window = wholeRange(ctx);
   const sources = ids.map((id) => async function* () {
     let rows = 0;
     for await (const batch of walkJourney(api, id, limit)) {
       rows += batch.length;
-      yield batch;
+      yield inWindow(window, batch);
     }
     ctx.observer.windowDone(id, rows);
   });

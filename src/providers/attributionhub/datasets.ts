@@ -1,7 +1,7 @@
 import { IntegrityError, UsageError } from '../../core/errors.js';
 import { drive } from '../../paginate/drive.js';
 import { OffsetPaginator, offsetIn } from '../../paginate/offset.js';
-import type { Row } from '../../core/columns.js';
+import { inWindow, type WindowRows } from '../../core/window-rows.js';
 import type { CredentialSpec, DatasetDef, ExportContext, ParamSpec } from '../types.js';
 import { fetchConversions, isNoResults, type AttributionHubApi, type ConversionsQuery } from './api.js';
 import { CONVERSIONS_COLUMNS, toRow } from './records.js';
@@ -55,7 +55,7 @@ export const ATTRIBUTIONHUB_DATASETS: readonly DatasetDef[] = [
   },
 ];
 
-async function* exportConversions(ctx: ExportContext): AsyncGenerator<Row[]> {
+async function* exportConversions(ctx: ExportContext): AsyncGenerator<WindowRows> {
   const { options, client, observer } = ctx;
   if (options.baseUrl === ATTRIBUTIONHUB_UNSET_BASE_URL) {
     throw new UsageError("AttributionHub's API host is not published: set ATTRIBUTIONHUB_BASE_URL, a profile's base_url, or --base-url");
@@ -79,6 +79,7 @@ async function* exportConversions(ctx: ExportContext): AsyncGenerator<Row[]> {
   });
 
   observer.plan(1);
+  const window = { from: options.from, to: options.to, index: 0 };
   let firstTotal: number | undefined;
   let rows = 0;
   for await (const page of drive(paginator, (req) => fetchConversions(api, query, req), { what })) {
@@ -91,10 +92,13 @@ async function* exportConversions(ctx: ExportContext): AsyncGenerator<Row[]> {
     }
     if (page.rows.length === 0) continue;
     rows += page.rows.length;
-    yield page.rows.map(toRow);
+    yield inWindow(window, page.rows.map(toRow));
   }
   if (!sessionMode && firstTotal !== undefined && rows !== firstTotal) {
     throw new IntegrityError(`${what}: received ${rows} conversions, but the server said ${firstTotal} match (paging ended at offset ${paginator.position})`);
   }
-  observer.windowDone(`${options.from}..${options.to}`, rows);
+  // Direct mode counts conversions, so its total is a row count the pipeline checks again; session
+  // mode counts sessions, which say nothing about rows.
+  const info = !sessionMode && firstTotal !== undefined ? { ...window, received: firstTotal } : undefined;
+  observer.windowDone(`${options.from}..${options.to}`, rows, info);
 }

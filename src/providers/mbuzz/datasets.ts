@@ -1,4 +1,4 @@
-import type { Row } from '../../core/columns.js';
+import type { WindowRows } from '../../core/window-rows.js';
 import type { CredentialSpec, DatasetDef, ExportContext } from '../types.js';
 import { fetchPage, type MbuzzDataset } from './api.js';
 import { readRangeExactly } from './plan.js';
@@ -19,6 +19,12 @@ function mbuzzDataset(name: MbuzzDataset, summary: string, columns: DatasetDef['
   return {
     name,
     dateColumn: columns[0]!.name,
+    // conversions and funnel: the UTC day of the row; spend: the ad platform's spend_date, the very
+    // column the server filters on. Either way the day asked for (api-contracts/mbuzz.md §2).
+    rowDate: { kind: 'day', column: columns[0]!.name },
+    // The server ignores `funnel` on /conversions: the documented filter is ours, applied after the
+    // window's rows were counted against total_count.
+    keep: traits.funnelClientSide ? (o) => (o.funnel === undefined ? undefined : (r) => r.funnel === o.funnel) : undefined,
     provider: 'mbuzz',
     summary,
     columns,
@@ -29,11 +35,10 @@ function mbuzzDataset(name: MbuzzDataset, summary: string, columns: DatasetDef['
   };
 }
 
-async function* exportMbuzz(ctx: ExportContext, dataset: MbuzzDataset, traits: Traits): AsyncGenerator<Row[]> {
+async function* exportMbuzz(ctx: ExportContext, dataset: MbuzzDataset, traits: Traits): AsyncGenerator<WindowRows> {
   const { options, client, observer } = ctx;
   const apiKey = options.credentials.apiKey!;
   const fetch = (q: Parameters<typeof fetchPage>[3]) => fetchPage(client, options.baseUrl, apiKey, q);
-  const keep = traits.funnelClientSide && options.funnel !== undefined ? (r: Row) => r.funnel === options.funnel : undefined;
   yield* readRangeExactly(
     fetch,
     {
@@ -46,7 +51,6 @@ async function* exportMbuzz(ctx: ExportContext, dataset: MbuzzDataset, traits: T
       perPage: options.perPage,
       partitionByChannel: traits.partitionByChannel,
       concurrency: options.concurrency,
-      keep,
       skipped: ctx.resume?.skipped,
     },
     observer,

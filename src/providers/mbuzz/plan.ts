@@ -1,6 +1,7 @@
 import { IntegrityError } from '../../core/errors.js';
 import type { Row } from '../../core/columns.js';
 import { addDays, daysBetween } from '../../core/dates.js';
+import { inWindow, type WindowRows } from '../../core/window-rows.js';
 import { lookahead, orderedMerge } from '../../paginate/ordered-merge.js';
 import type { ExportObserver } from '../types.js';
 import type { MbuzzPage, MbuzzQuery } from './api.js';
@@ -27,13 +28,11 @@ export interface PlanOptions {
   perPage: number;
   partitionByChannel: boolean;
   concurrency: number;
-  /** A client-side filter (the documented funnel filter the server ignores on conversions). */
-  keep?: (row: Row) => boolean;
   /** Resume: the API totals of the windows already written, in window order (they are skipped). */
   skipped?: readonly number[];
 }
 
-export async function* readRangeExactly(fetch: PageFetcher, opts: PlanOptions, observer: ExportObserver): AsyncGenerator<Row[]> {
+export async function* readRangeExactly(fetch: PageFetcher, opts: PlanOptions, observer: ExportObserver): AsyncGenerator<WindowRows> {
   const parts: { from: string; to: string; open: boolean }[] = [];
   if (opts.from < opts.today) parts.push({ from: opts.from, to: opts.to < opts.today ? opts.to : addDays(opts.today, -1), open: false });
   if (opts.to >= opts.today) parts.push({ from: opts.from > opts.today ? opts.from : opts.today, to: opts.to, open: true });
@@ -63,7 +62,7 @@ class PartReader {
     this.channels = opts.channels ?? CHANNELS;
   }
 
-  async *read(): AsyncGenerator<Row[]> {
+  async *read(): AsyncGenerator<WindowRows> {
     const { part, opts } = this;
     const whole: Rect = { from: part.from, to: part.to };
     const probe = await this.page(whole);
@@ -89,16 +88,15 @@ class PartReader {
     }
   }
 
-  private async *counted(rect: Rect, i: number, known?: MbuzzPage): AsyncGenerator<Row[]> {
-    const { keep } = this.opts;
+  private async *counted(rect: Rect, i: number, known?: MbuzzPage): AsyncGenerator<WindowRows> {
+    const window = { from: rect.from, to: rect.to, index: this.firstIndex + i };
     const acc = { received: 0 };
     let n = 0;
     for await (const batch of this.readRect(rect, acc, known)) {
-      const out = keep ? batch.filter(keep) : batch;
-      n += out.length;
-      if (out.length > 0) yield out;
+      n += batch.length;
+      if (batch.length > 0) yield inWindow(window, batch);
     }
-    const info = { index: this.firstIndex + i, from: rect.from, to: rect.to, received: acc.received, open: this.part.open };
+    const info = { index: window.index, from: rect.from, to: rect.to, received: acc.received, open: this.part.open };
     this.observer.windowDone(windowLabel(this.opts.dataset, rect.from, rect.to), n, info);
   }
 

@@ -5,6 +5,7 @@ import type { HttpResponse } from '../../http/transport.js';
 import { DateBlockPaginator, type DateBlock } from '../../paginate/date-blocks.js';
 import { drive } from '../../paginate/drive.js';
 import type { Row } from '../../core/columns.js';
+import { inWindow, type WindowRows } from '../../core/window-rows.js';
 import type { DatasetDef, ExportContext, ExportOptions } from '../types.js';
 import { DEFAULT_BASE_URL, exportBase, HOSTS_NOTE } from './hosts.js';
 import { checkJsonlEnd, countJsonlLines, jsonlBatches } from './jsonl.js';
@@ -89,7 +90,7 @@ export function exportBlocks(options: Pick<ExportOptions, 'from' | 'to' | 'today
   return new DateBlockPaginator(options.from, to, days);
 }
 
-async function* runExport(ctx: ExportContext): AsyncGenerator<Row[]> {
+async function* runExport(ctx: ExportContext): AsyncGenerator<WindowRows> {
   const { options, client, observer } = ctx;
   const auth = exportAuth(options.credentials);
   client.addSecret(auth.authorization.slice('Basic '.length));
@@ -104,9 +105,10 @@ async function* runExport(ctx: ExportContext): AsyncGenerator<Row[]> {
     const { block, text } = page.json as { block: DateBlock; text: string };
     const label = block.from === block.to ? block.from : `${block.from}..${block.to}`;
     let rows = 0;
+    const window = { from: block.from, to: block.to };
     for (const batch of jsonlBatches(text, BATCH_ROWS, `export ${label}`, timeCheck(block))) {
       rows += batch.length;
-      yield batch;
+      yield inWindow(window, batch);
     }
     observer.windowDone(label, rows);
   }
@@ -132,6 +134,9 @@ export const EXPORT_DATASET: DatasetDef = {
   filters: [],
   credentials: EXPORT_CREDENTIALS,
   params: [EXPORT_EVENTS, WHERE, DAYS_PER_REQUEST],
+  // from_date/to_date are days in the project's time zone, which the API does not say: a UTC day
+  // either side of the block is still the block (api-contracts/others.md §1).
+  rowDate: { kind: 'instant', column: 'time', slackDays: 1 },
   notes: `--from/--to are from_date/to_date, both inclusive, in the project's time zone; the range is cut into blocks of days_per_request days, one request each (Mixpanel allows 60 an hour; a 429 the server asks to wait out for over 2 minutes ends the run with exit 4). Auth: a service account (MIXPANEL_SERVICE_ACCOUNT_USERNAME, MIXPANEL_SERVICE_ACCOUNT_SECRET, MIXPANEL_PROJECT_ID), else the project secret (MIXPANEL_API_SECRET). ${HOSTS_NOTE}`,
   run: runExport,
 };

@@ -1,6 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import type { Column, Row } from '../../core/columns.js';
-import type { DatasetDef, ExportContext, ParamSpec } from '../types.js';
+import { inWindow, type WindowRows } from '../../core/window-rows.js';
+import type { DatasetDef, ExportContext, ExportOptions, ParamSpec } from '../types.js';
 import { callLegacy } from './api.js';
 import { flattenEventNames, flattenEventProperties, flattenEvents, flattenEventsTop, flattenPropertiesTop, flattenPropertyValues, flattenRetention } from './flatten-events.js';
 import { flattenFunnelDates, flattenFunnelNames, flattenFunnelProperties, flattenFunnelPropertyNames, flattenFunnels } from './flatten-funnels.js';
@@ -8,7 +9,7 @@ import { DEFAULT_BASE_URL } from './hosts.js';
 import { EVENT, EVENTS, FUNNEL, FUNNEL_UNIT, FUNNELS, LEGACY_CREDENTIALS, limit, NAME, Params, TYPE, UNIT, VALUES } from './params.js';
 import * as S from './schemas.js';
 import type { ParamValue } from './sign.js';
-import { intervalFor, periodInRange, type Unit } from './units.js';
+import { intervalFor, periodDays, periodInRange, type Unit } from './units.js';
 
 // The twelve Data API 2.0 endpoints, one dataset each. Each is one signed request (the API has
 // no pages; `limit` only caps lists), flattened to tidy rows.
@@ -190,7 +191,9 @@ function legacyParams(e: Endpoint, p: Params, o: ExportContext['options']): Reco
   return params;
 }
 
-async function* runEndpoint(ctx: ExportContext, e: Endpoint): AsyncGenerator<Row[]> {
+const unitOfOptions = (o: Pick<ExportOptions, 'params'>): Unit => (o.params.unit?.[0] ?? 'day') as Unit;
+
+async function* runEndpoint(ctx: ExportContext, e: Endpoint): AsyncGenerator<WindowRows> {
   const { options, client, observer } = ctx;
   const p = new Params(options.params);
   const params = legacyParams(e, p, options);
@@ -202,11 +205,11 @@ async function* runEndpoint(ctx: ExportContext, e: Endpoint): AsyncGenerator<Row
     { endpoint: e.path, params, flatten: (json) => e.flatten(json, p) },
     ctx.clock.now,
   );
-  const unit = (p.optional('unit') ?? 'day') as Unit;
+  const unit = unitOfOptions(options);
   const column = e.dateColumn;
   const kept = column === undefined ? rows : rows.filter((r) => periodInRange(unit, String(r[column]), options.from, options.to));
   observer.windowDone(`${options.from}..${options.to}`, kept.length);
-  if (kept.length > 0) yield kept;
+  if (kept.length > 0) yield inWindow({ from: options.from, to: options.to }, kept);
 }
 
 export const LEGACY_DATASETS: readonly DatasetDef[] = ENDPOINTS.map((e) => ({
@@ -219,5 +222,8 @@ export const LEGACY_DATASETS: readonly DatasetDef[] = ENDPOINTS.map((e) => ({
   params: e.params,
   notes: NOTES[e.dates],
   endsNow: e.dates === 'totals' ? true : undefined,
+  // A period label (in the project's time zone, as --from/--to are read) whose days overlap the
+  // range: week and month rows are whole periods. Totals and today's top events carry no date.
+  rowDate: e.dateColumn === undefined ? undefined : { kind: 'period' as const, column: e.dateColumn, days: (label: string, o: ExportOptions) => periodDays(unitOfOptions(o), label) },
   run: (ctx) => runEndpoint(ctx, e),
 }));

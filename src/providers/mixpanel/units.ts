@@ -1,4 +1,4 @@
-import { addDays, daysBetween, fromEpochDay, toEpochDay } from '../../core/dates.js';
+import { addDays, daysBetween, fromEpochDay, parseIsoDate, toEpochDay } from '../../core/dates.js';
 
 // The Data API 2.0 has no dates: `interval` counts `unit`s back from the server's current one
 // (1 = this hour/day/week/month). --from/--to become an interval reaching back to the unit
@@ -40,7 +40,7 @@ export function intervalFor(unit: Unit, from: string, today: string): number {
 /** The first and last day a period label covers ('2026-05-18' for a week, '2026-05-20 13:00:00' for an hour). */
 export function periodDays(unit: Unit, label: string): { first: string; last: string } | undefined {
   const day = label.slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  if (parseIsoDate(day) === undefined) return undefined;
   switch (unit) {
     case 'hour':
     case 'day':

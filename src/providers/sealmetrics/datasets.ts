@@ -2,6 +2,7 @@ import { UsageError, IntegrityError } from '../../core/errors.js';
 import { eachDay } from '../../core/dates.js';
 import { lookahead, orderedMerge } from '../../paginate/ordered-merge.js';
 import type { Row } from '../../core/columns.js';
+import { inWindow, type WindowRows } from '../../core/window-rows.js';
 import type { CredentialSpec, DatasetDef, ExportContext, ParamSpec } from '../types.js';
 import { MAX_LIMIT, microconversionsUrl, rowsOf, validateRowsEnvelope } from './api.js';
 import { resolveAccountId } from './account.js';
@@ -28,7 +29,7 @@ const NOTES =
   'de-duplicated by _id, each read is checked against the rows it received, a day is read again when a row moved across a page ' +
   'edge, and rows are written in day order, then by _id (creation order). No account id: the login\'s only account is used.';
 
-async function* exportMicroconversions(ctx: ExportContext): AsyncGenerator<Row[]> {
+async function* exportMicroconversions(ctx: ExportContext): AsyncGenerator<WindowRows> {
   const { options, client, observer } = ctx;
   const country = checkCountry(options.params.country?.[0]);
   const email = options.credentials.email!;
@@ -63,7 +64,7 @@ async function* exportMicroconversions(ctx: ExportContext): AsyncGenerator<Row[]
 
   yield* orderedMerge(
     days.map((day) => async function* () {
-      yield await readDay(day);
+      yield inWindow({ from: day, to: day }, await readDay(day));
     }),
     lookahead(options.concurrency),
   );
@@ -86,6 +87,8 @@ export const SEALMETRICS_DATASETS: readonly DatasetDef[] = [
     credentials: CREDENTIALS,
     params: PARAMS,
     notes: NOTES,
+    // the day the row is counted in, in the account's own day boundaries, as date_range is read
+    rowDate: { kind: 'day', column: 'date' },
     run: exportMicroconversions,
   },
 ];
