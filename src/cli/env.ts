@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { undiciTransport, type Transport } from '../http/transport.js';
+import { maskWrites } from '../secrets.js';
 
 /** What a command may touch of the outside world. Tests build one with buffers and a fixed clock. */
 export interface Env {
@@ -54,7 +55,11 @@ export function systemEnv(): Env {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const transport = undiciTransport();
+  // Every secret registered anywhere (keys, URL and proxy passwords, tokens) is masked in every
+  // stderr write from here on, whichever code writes it: errors, warnings, verbose lines, libraries.
+  // It stays for the life of the process (close() does not undo it): a late warning is masked too.
+  maskWrites(process.stderr);
+  const transport = undiciTransport({ vars: process.env });
   return {
     stdout: process.stdout,
     stderr: process.stderr,

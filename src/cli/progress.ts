@@ -1,6 +1,7 @@
 import ora, { type Ora } from 'ora';
 import type { Env } from './env.js';
 import type { ExportObserver } from '../providers/types.js';
+import { stripControls } from '../secrets.js';
 
 // Progress on stderr: a spinner when stderr is a terminal, nothing otherwise, and one summary line
 // at the end. It observes the export; it never sits in the data path.
@@ -46,7 +47,8 @@ export function createProgress(env: Env, options: { enabled: boolean; label: str
     },
     note(message) {
       if (spinner) spinner.clear();
-      env.stderr.write(`mbuzz: ${message}\n`);
+      // Notes may quote a server (an account's name): no control character reaches the terminal.
+      env.stderr.write(`mbuzz: ${stripControls(message)}\n`);
       spinner?.render();
     },
     rows(n) {

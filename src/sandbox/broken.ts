@@ -21,8 +21,16 @@ export const BROKEN_MODES = [
   'gzip-bomb',
   'stall',
   'stall-headers',
+  'trickle',
+  'endless',
+  'deep-json',
 ] as const;
 export type BrokenMode = (typeof BROKEN_MODES)[number];
+
+const TRICKLE_MS = 250;
+const ENDLESS_MS = 50;
+const ENDLESS_CHUNK = ' '.repeat(16);
+const DEEP_LEVELS = 10_000;
 
 export const BROKEN_DESCRIPTIONS: Record<BrokenMode, string> = {
   'html-500': "status 500 with a proxy's HTML error page",
@@ -38,6 +46,9 @@ export const BROKEN_DESCRIPTIONS: Record<BrokenMode, string> = {
   'gzip-bomb': 'a 1 MB gzip body that inflates to 1 GB',
   stall: 'headers and half the body, then silence (the connection stays open)',
   'stall-headers': 'the request is read, then nothing is ever sent',
+  trickle: `the real answer, one byte every ${TRICKLE_MS} ms (never idle long enough for an idle timeout)`,
+  'deep-json': `the first row carries a value nested ${DEEP_LEVELS.toLocaleString('en-US')} levels deep (valid JSON)`,
+  endless: `a 200 whose chunked body never ends (${ENDLESS_CHUNK.length} bytes every ${ENDLESS_MS} ms, far below any size cap)`,
 };
 
 export function isBrokenMode(s: string): s is BrokenMode {
@@ -106,6 +117,14 @@ export function breakAnswer(mode: BrokenMode, answer: MountResponse, url: string
     case 'pages-lie':
       meta.total_pages += 1;
       break;
+    case 'deep-json': {
+      // Built as text: JSON.stringify itself cannot go this deep.
+      const first = env.data[0] as Record<string, unknown> | undefined;
+      if (!first) return answer;
+      first.nested = '@DEEP@';
+      const body = JSON.stringify(env).replace('"@DEEP@"', '['.repeat(DEEP_LEVELS) + ']'.repeat(DEEP_LEVELS));
+      return { status: 200, headers: json, body, rows: env.data.length };
+    }
     case 'oversize-page': {
       const rows = env.data;
       for (let i = 0; rows.length > 0 && rows.length <= meta.per_page; i++) rows.push(rows[i]);
@@ -118,7 +137,7 @@ export function breakAnswer(mode: BrokenMode, answer: MountResponse, url: string
 }
 
 /** Modes that misbehave on the socket rather than in the body. */
-const SOCKET_MODES = new Set<BrokenMode>(['huge-body', 'gzip-bomb', 'stall', 'stall-headers']);
+const SOCKET_MODES = new Set<BrokenMode>(['huge-body', 'gzip-bomb', 'stall', 'stall-headers', 'trickle', 'endless']);
 
 /**
  * Sends the broken answer. Resolves once the server has done its part (a stalled response stays
@@ -152,9 +171,37 @@ export async function sendBroken(mode: BrokenMode, req: http.IncomingMessage, re
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       await streamHugeBody(res);
       return counted;
+    case 'trickle': {
+      const payload = Buffer.from(answer.body, 'utf8');
+      res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.length });
+      let sent = 0;
+      drip(res, TRICKLE_MS, () => {
+        res.write(payload.subarray(sent, ++sent));
+        if (sent < payload.length) return true;
+        res.end();
+        return false;
+      });
+      return { ...counted, status: answer.status };
+    }
+    case 'endless':
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.write('{"data":[');
+      drip(res, ENDLESS_MS, () => {
+        res.write(ENDLESS_CHUNK);
+        return true;
+      });
+      return counted;
     default:
       return counted;
   }
+}
+
+/** Calls `step` every `ms` until it returns false or the client leaves. */
+function drip(res: http.ServerResponse, ms: number, step: () => boolean): void {
+  const timer = setInterval(() => {
+    if (res.destroyed || !step()) clearInterval(timer);
+  }, ms);
+  res.once('close', () => clearInterval(timer));
 }
 
 /** `{"data":[],"padding":"xxx…"}`, 300 MB in 1 MB chunks, with backpressure; stops when the client leaves. */

@@ -10,7 +10,7 @@ import { writeManifest, type ManifestDataset } from '../../export/manifest.js';
 import { completeThrough, loadState, saveState, stateKey, stateWindow } from '../../export/state.js';
 import { DATASETS, findDataset } from '../../providers/registry.js';
 import type { ExportOptions } from '../../providers/types.js';
-import { redact } from '../../secrets.js';
+import { maskText, stripControls } from '../../secrets.js';
 import type { ExportFlags } from './options.js';
 import { tableName } from '../schema/ddl.js';
 
@@ -25,7 +25,8 @@ export async function runExport(flags: ExportFlags, env: Env): Promise<ExitCode>
   const quiet = flags.quiet === true;
   const said = new Set<string>();
   const say = (line: string) => {
-    if (!quiet && !said.has(line)) env.stderr.write(`mbuzz: ${line}\n`);
+    // Lines may quote a file or a server: no control character reaches the terminal (secrets: env.ts masks stderr).
+    if (!quiet && !said.has(line)) env.stderr.write(`mbuzz: ${stripControls(line)}\n`);
     if (line.startsWith('warning:')) said.add(line);
   };
   for (const w of loaded.warnings) say(`warning: ${w}`);
@@ -72,7 +73,7 @@ export async function runExport(flags: ExportFlags, env: Env): Promise<ExitCode>
     if (!results[0]!.options.output) throw new UsageError('--manifest needs -o FILE');
     const secrets = results.flatMap((r) => Object.values(r.options.credentials));
     await writeManifest(manifestPath, {
-      args: env.argv.map((a) => redact(a, secrets)),
+      args: env.argv.map((a) => maskText(a, secrets)),
       startedAt: startedAt.toISOString(),
       finishedAt: env.now().toISOString(),
       datasets: results.map((r) => manifestEntry(r, today)),

@@ -1,5 +1,6 @@
 import { IntegrityError } from '../../cli/errors.js';
 import type { Row } from '../../schema/types.js';
+import { quotable } from '../../secrets.js';
 
 // The raw export's body: one {"event","properties":{time,distinct_id,$insert_id,…}} per line.
 // Lines are read one at a time off the body and handed on in batches, so a day's events are
@@ -41,7 +42,7 @@ export function exportRow(line: string, where: string): Row {
   try {
     parsed = JSON.parse(line);
   } catch {
-    throw new IntegrityError(`${where} is not JSON: ${line.slice(0, 80)}`);
+    throw new IntegrityError(`${where} is not JSON: ${quotable(line, 80)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new IntegrityError(`${where} is not a JSON object`);
   const { event, properties } = parsed as { event?: unknown; properties?: unknown };
