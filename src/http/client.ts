@@ -1,7 +1,7 @@
 import { AuthError, IntegrityError, InterruptedError, MbuzzError, RejectedError, ServerError } from '../cli/errors.js';
 import { maskText, quotable, registerSecret } from '../secrets.js';
 import { BodyTooLargeError, type HttpRequest, type HttpResponse, type Transport } from './transport.js';
-import { jsonNestsDeeper, MAX_JSON_DEPTH } from './json-depth.js';
+import { MAX_JSON_DEPTH, valueNestsDeeper } from './json-depth.js';
 import { Limiter } from './limiter.js';
 import { describeNetworkError, proxyRefusal } from './network-errors.js';
 import { backoffDelay, DEFAULT_BACKOFF, isRetryableNetworkError, parseRetryAfter, RETRYABLE_STATUS, type BackoffPolicy } from './retry.js';
@@ -44,8 +44,6 @@ export interface TextRequest extends Omit<JsonRequest, 'validate' | 'countRows'>
   /** Rejects a 2xx body that looks cut or wrong; the request is tried again. */
   validate?: (text: string) => string | undefined;
   countRows?: (text: string) => number;
-  /** The body is JSON lines: refused, like a JSON body, when it nests too deep. */
-  jsonLines?: boolean;
 }
 
 export interface TextResponse {
@@ -101,7 +99,6 @@ export class HttpClient {
     return this.exchange(
       req,
       (res) => {
-        if (req.jsonLines) this.checkDepth(req, res);
         const problem = req.validate?.(res.body);
         if (problem) throw new Retryable(`unexpected response: ${problem}`);
         return { status: res.status, headers: res.headers, text: res.body };
@@ -169,16 +166,8 @@ export class HttpClient {
     }
   }
 
-  /** A body nested deeper than anything downstream can walk is refused before it is parsed: it is the answer, not a glitch. */
-  private checkDepth(req: ExchangeRequest, res: HttpResponse): void {
-    if (jsonNestsDeeper(res.body)) {
-      throw new IntegrityError(`the response nests deeper than ${MAX_JSON_DEPTH} levels, more than any real answer; refused (${res.status}, ${res.body.length} bytes, ${req.method} ${req.url})`);
-    }
-  }
-
   private readJson(req: JsonRequest, res: HttpResponse): JsonResponse {
     const { status } = res;
-    this.checkDepth(req, res);
     let json: unknown;
     try {
       json = JSON.parse(res.body);
@@ -186,6 +175,10 @@ export class HttpClient {
       const type = res.headers['content-type'] ?? 'no content type';
       const what = /^\s*<(!doctype|html)/i.test(res.body) || /^text\/html\b/i.test(type) ? 'an HTML page instead of JSON' : 'invalid JSON';
       throw new Retryable(`${what} in a ${status} response (${type}, ${res.body.length} bytes)`);
+    }
+    // Nested deeper than anything downstream can walk: that is the answer, not a glitch, so not retried.
+    if (valueNestsDeeper(json)) {
+      throw new IntegrityError(`the response nests deeper than ${MAX_JSON_DEPTH} levels, more than any real answer; refused (${status}, ${res.body.length} bytes, ${req.method} ${req.url})`);
     }
     const problem = req.validate?.(json);
     if (problem) throw new Retryable(`unexpected response: ${problem}`);

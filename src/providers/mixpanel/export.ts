@@ -119,7 +119,6 @@ async function fetchText(client: HttpClient, url: string, authorization: string)
     headers: { authorization, accept: 'text/plain' },
     validate: checkJsonlEnd,
     countRows: countJsonlLines,
-    jsonLines: true,
     describeError: describeExportError,
   });
   return res.text;

@@ -1,34 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { jsonNestsDeeper, MAX_JSON_DEPTH } from '../../../src/http/json-depth.js';
+import { MAX_JSON_DEPTH, valueNestsDeeper } from '../../../src/http/json-depth.js';
 
-const nest = (n: number, inner = '1') => '['.repeat(n) + inner + ']'.repeat(n);
-const objects = (n: number) => '{"a":'.repeat(n) + 'null' + '}'.repeat(n);
+// Values are built by JSON.parse from hand-written text: the depth is what the brackets say.
+const arrays = (n: number) => JSON.parse('['.repeat(n) + '1' + ']'.repeat(n)) as unknown;
+const objects = (n: number) => JSON.parse('{"a":'.repeat(n) + 'null' + '}'.repeat(n)) as unknown;
 
-describe('jsonNestsDeeper', () => {
+describe('valueNestsDeeper', () => {
   it('accepts exactly the limit and refuses one more, for arrays and objects', () => {
-    expect(jsonNestsDeeper(nest(MAX_JSON_DEPTH))).toBe(false);
-    expect(jsonNestsDeeper(nest(MAX_JSON_DEPTH + 1))).toBe(true);
-    expect(jsonNestsDeeper(objects(MAX_JSON_DEPTH))).toBe(false);
-    expect(jsonNestsDeeper(objects(MAX_JSON_DEPTH + 1))).toBe(true);
-    expect(jsonNestsDeeper(nest(10_000))).toBe(true);
+    expect(valueNestsDeeper(arrays(MAX_JSON_DEPTH))).toBe(false);
+    expect(valueNestsDeeper(arrays(MAX_JSON_DEPTH + 1))).toBe(true);
+    expect(valueNestsDeeper(objects(MAX_JSON_DEPTH))).toBe(false);
+    expect(valueNestsDeeper(objects(MAX_JSON_DEPTH + 1))).toBe(true);
   });
 
-  it('does not count brackets inside strings, escaped quotes included', () => {
-    const text = JSON.stringify({ s: '['.repeat(5000), t: 'a\\"[[[[' + '{'.repeat(3000), u: ['\\'] });
-    expect(JSON.parse(text)).toBeTruthy();
-    expect(jsonNestsDeeper(text)).toBe(false);
-    // ...but a string cannot hide real nesting after it
-    expect(jsonNestsDeeper(`["[[[\\"]]]", ${nest(MAX_JSON_DEPTH)}]`)).toBe(true);
+  it('walks 10,000 and 1,000,000 levels without recursing (no stack overflow)', () => {
+    expect(valueNestsDeeper(arrays(10_000))).toBe(true);
+    expect(valueNestsDeeper(arrays(1_000_000))).toBe(true);
   });
 
-  it('reads JSON lines: depth goes back to zero at each line', () => {
-    const line = nest(300);
-    expect(jsonNestsDeeper(`${line}\n${line}\n${line}\n`)).toBe(false);
-    expect(jsonNestsDeeper(`${line}\n${nest(600)}\n`)).toBe(true);
+  it('finds deep nesting in any branch, mixed arrays and objects, not only the first', () => {
+    const text = `{"data":[{"a":1},{"b":[2,3]},{"c":{"d":${'[{"e":'.repeat(300)}0${'}]'.repeat(300)}}}],"meta":{}}`;
+    expect(valueNestsDeeper(JSON.parse(text))).toBe(true); // 3 + 600 levels
+    expect(valueNestsDeeper(JSON.parse(text), 700)).toBe(false);
   });
 
-  it('wide is not deep: a page of many shallow rows passes', () => {
-    const page = JSON.stringify({ data: Array.from({ length: 5000 }, (_, i) => ({ id: i, tags: [['x']], meta: { a: { b: 1 } } })) });
-    expect(jsonNestsDeeper(page)).toBe(false);
+  it('wide is not deep; primitives and strings full of brackets are depth 0', () => {
+    const page = JSON.parse(JSON.stringify({ data: Array.from({ length: 5000 }, (_, i) => ({ id: i, s: '['.repeat(2000), tags: [['x']], meta: { a: { b: 1 } } })) })) as unknown;
+    expect(valueNestsDeeper(page)).toBe(false);
+    for (const v of [null, 1, 'x', true]) expect(valueNestsDeeper(v)).toBe(false);
   });
 });
