@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LIVE_KEY, runCli, tempDir, useSandbox } from './harness.js';
 import { listen, type TinyServer } from './tiny-servers.js';
@@ -173,5 +173,15 @@ describe('a base URL with a password, on a run that succeeds', () => {
     const manifest = readFileSync(`${out}.manifest.json`, 'utf8');
     expect(JSON.parse(manifest).args).toContain(`http://alice:****@127.0.0.1:${new URL(sb.url).port}`);
     for (const f of readdirSync(dir.path)) expect(readFileSync(join(dir.path, f), 'utf8'), f).not.toContain(URL_PASSWORD);
+  });
+
+  it('`mbuzz profiles` shows a profile\'s base_url with its password masked', async () => {
+    const cwd = join(dir.path, 'profiles');
+    mkdirSync(cwd);
+    writeFileSync(join(cwd, '.mbuzzrc.yaml'), `profiles:\n  gw:\n    base_url: http://alice:${URL_PASSWORD}@gateway.example.com\n`, { mode: 0o600 });
+    const r = await runCli(['profiles'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.toString()).toContain('base_url=http://alice:****@gateway.example.com');
+    expect(r.stdout.toString() + r.stderr).not.toContain(URL_PASSWORD);
   });
 });

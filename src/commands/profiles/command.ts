@@ -3,7 +3,7 @@ import type { Env } from '../../cli/env.js';
 import type { CommandResult } from '../../cli/program.js';
 import { loadConfig } from '../../config/load.js';
 import { SECRET_KEYS, type ConfigFile, type ProfileConfig } from '../../config/schema.js';
-import { maskSecret } from '../../secrets.js';
+import { maskSecret, maskUrlUserinfo } from '../../secrets.js';
 
 export function registerProfiles(program: Command, env: Env, result: CommandResult): void {
   program
@@ -28,7 +28,7 @@ export function describeProfiles(config: ConfigFile, file: string | undefined, v
   for (const name of names) {
     const p = config.profiles[name]!;
     const mark = name === active ? `* ${name} (active via ${activeWhy})` : `  ${name}`;
-    lines.push(`${mark}  provider=${p.provider ?? 'mbuzz'}${p.base_url ? ` base_url=${p.base_url}` : ''}`);
+    lines.push(`${mark}  provider=${p.provider ?? 'mbuzz'}${p.base_url ? ` base_url=${maskUrlUserinfo(p.base_url)}` : ''}`);
     for (const key of SECRET_KEYS) {
       const src = secretSource(p, key, vars);
       if (src) lines.push(`      ${key}: ${src}`);
