@@ -16,7 +16,7 @@ export class UsageError extends MbuzzError {
   readonly exitCode = 2 as const;
 }
 
-/** 401 / 403 from the API, or 407 from a proxy. */
+/** 401 / 403 from the API. */
 export class AuthError extends MbuzzError {
   readonly exitCode = 3 as const;
 }
