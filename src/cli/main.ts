@@ -2,6 +2,7 @@ import { CommanderError, type Command } from 'commander';
 import { interruptedBy, MbuzzError, OutputClosedError } from '../core/errors.js';
 import type { Env } from '../core/env.js';
 import { buildProgram } from './program.js';
+import { stripControls } from '../core/secrets.js';
 
 const REPORT_URL = 'https://github.com/mbuzz/mbuzz/issues';
 
@@ -74,6 +75,7 @@ function localIoFailure(err: unknown): string | undefined {
   return undefined;
 }
 
+/** Messages may quote a server or a file: one line, and no control character reaches the terminal. */
 function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').trim();
+  return stripControls(s.replace(/\s*\n\s*/g, ' ')).trim();
 }

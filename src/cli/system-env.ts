@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { sleep, type Env } from '../core/env.js';
 import { SIGNAL_EXIT } from '../core/errors.js';
+import { maskWrites } from '../core/secrets.js';
 import { undiciTransport } from '../http/transport.js';
 
 // The real world behind Env: process streams, the clock, signals and undici. Only bin/mbuzz.js
@@ -24,7 +25,11 @@ export function systemEnv(): Env {
   };
   // SIGHUP too: a closed terminal or ssh session must clean up like Ctrl-C, not leave temp files.
   for (const sig of HANDLED) process.on(sig, onSignal);
-  const transport = undiciTransport();
+  // Every secret registered anywhere (keys, URL and proxy passwords, tokens) is masked in every
+  // stderr write from here on, whichever code writes it: errors, warnings, verbose lines, libraries.
+  // It stays for the life of the process (close() does not undo it): a late warning is masked too.
+  maskWrites(process.stderr);
+  const transport = undiciTransport({ vars: process.env });
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -5,7 +5,7 @@ export interface HttpRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
-  /** Time allowed for the whole response, headers and body. */
+  /** Time allowed for the whole response, headers and body, from the moment the request starts. */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -16,6 +16,8 @@ export interface HttpResponse {
   headers: Record<string, string>;
   /** Decoded (gunzipped) body text. */
   body: string;
+  /** The proxy it came through (password masked), for the verbose log. */
+  via?: string;
 }
 
 /** One HTTP exchange. Redirects are not followed: a redirect is answered to the caller. */

@@ -1,8 +1,10 @@
-import { AuthError, interruptedBy, MbuzzError, RejectedError, ServerError } from '../core/errors.js';
-import { redact } from '../core/secrets.js';
+import { AuthError, IntegrityError, interruptedBy, MbuzzError, RejectedError, ServerError } from '../core/errors.js';
+import { maskText, quotable, registerSecret } from '../core/secrets.js';
 import { BodyTooLargeError, type HttpRequest, type HttpResponse, type Transport } from './transport.js';
+import { MAX_JSON_DEPTH, valueNestsDeeper } from './json-depth.js';
 import { Limiter } from './limiter.js';
-import { backoffDelay, DEFAULT_BACKOFF, errorCode, isRetryableNetworkError, parseRetryAfter, RETRYABLE_STATUS, type BackoffPolicy } from './retry.js';
+import { describeNetworkError, proxyRefusal } from './network-errors.js';
+import { backoffDelay, DEFAULT_BACKOFF, isRetryableNetworkError, parseRetryAfter, RETRYABLE_STATUS, type BackoffPolicy } from './retry.js';
 
 export interface ClientOptions {
   fetch: Transport;
@@ -12,7 +14,7 @@ export interface ClientOptions {
   signal: AbortSignal;
   timeoutMs: number;
   backoff?: Partial<BackoffPolicy>;
-  /** Values to mask wherever a URL or message is shown. */
+  /** Values to mask wherever a URL or message is shown (they join the process-wide registry too). */
   secrets: readonly string[];
   /** One line per request when --verbose. */
   log?: (line: string) => void;
@@ -75,15 +77,18 @@ export class HttpClient {
     this.policy = { ...DEFAULT_BACKOFF, ...opts.backoff };
     this.limiter = new Limiter(opts.maxInFlight ?? 4);
     this.secrets = [...opts.secrets];
+    for (const s of this.secrets) registerSecret(s);
   }
 
+  /** Secrets (this client's and every registered one) and URL passwords masked. */
   mask(text: string): string {
-    return redact(text, this.secrets);
+    return maskText(text, this.secrets);
   }
 
-  /** Mask a value obtained at runtime too (a login's bearer token), from here on. */
+  /** Mask a value obtained at runtime too (a login's bearer token), from here on, in every message of the process. */
   addSecret(value: string): void {
     if (value !== '' && !this.secrets.includes(value)) this.secrets.push(value);
+    registerSecret(value);
   }
 
   async json(req: JsonRequest): Promise<JsonResponse> {
@@ -112,10 +117,12 @@ export class HttpClient {
         const res = await this.limiter.run(() => this.send(req));
         const ms = Date.now() - started;
         const out = this.interpret(req, res, accept);
-        this.log(() => `${req.method} ${this.mask(req.url)} ${res.status} ${ms}ms ${((n) => (n !== undefined ? `${n} rows` : ''))(count(out))}${attempt ? ` (retry ${attempt})` : ''}`);
+        this.log(() => `${req.method} ${this.mask(req.url)} ${res.status} ${ms}ms ${((n) => (n !== undefined ? `${n} rows` : ''))(count(out))}${attempt ? ` (retry ${attempt})` : ''}${res.via ? ` via ${res.via}` : ''}`);
         return out;
       } catch (err) {
         if (this.opts.signal.aborted) throw interruptedBy(this.opts.signal);
+        // Every message built here may quote a URL, a server's body or a header: masked at this one exit.
+        if (err instanceof MbuzzError) err.message = this.mask(err.message);
         if (!(err instanceof Retryable)) throw err;
         last = err.message;
         if (attempt >= this.policy.retries) {
@@ -151,7 +158,10 @@ export class HttpClient {
       if (err instanceof MbuzzError) throw err;
       if (err instanceof BodyTooLargeError) throw new ServerError(`${err.message} from ${this.mask(req.url)}`);
       const what = this.mask(describeNetworkError(err, this.opts.timeoutMs));
-      if (isRetryableNetworkError(err)) throw new Retryable(what);
+      const refused = proxyRefusal(err);
+      if (refused === 407) throw new AuthError(what);
+      if (refused !== undefined && !RETRYABLE_STATUS.has(refused)) throw new RejectedError(what);
+      if (refused !== undefined || isRetryableNetworkError(err)) throw new Retryable(what);
       throw new ServerError(`${what} (${this.mask(req.method + ' ' + req.url)})`);
     }
   }
@@ -166,6 +176,10 @@ export class HttpClient {
       const what = /^\s*<(!doctype|html)/i.test(res.body) || /^text\/html\b/i.test(type) ? 'an HTML page instead of JSON' : 'invalid JSON';
       throw new Retryable(`${what} in a ${status} response (${type}, ${res.body.length} bytes)`);
     }
+    // Nested deeper than anything downstream can walk: that is the answer, not a glitch, so not retried.
+    if (valueNestsDeeper(json)) {
+      throw new IntegrityError(`the response nests deeper than ${MAX_JSON_DEPTH} levels, more than any real answer; refused (${status}, ${res.body.length} bytes, ${req.method} ${req.url})`);
+    }
     const problem = req.validate?.(json);
     if (problem) throw new Retryable(`unexpected response: ${problem}`);
     return { status, headers: res.headers, json, text: res.body };
@@ -176,7 +190,7 @@ export class HttpClient {
     if (status >= 200 && status < 300) return accept(res);
     const described = req.describeError?.(res) ?? {};
     const message = described.message ?? errorMessage(res.body);
-    const quoted = message ? `: ${JSON.stringify(message)}` : bodyKind(res);
+    const quoted = message ? `: ${JSON.stringify(quotable(message))}` : bodyKind(res);
     if (status >= 300 && status < 400) {
       const location = res.headers.location;
       if (location && !sameOrigin(req.url, location)) {
@@ -188,6 +202,7 @@ export class HttpClient {
       throw new RejectedError(`the server redirected (${status})${to}; not followed, so credentials stay with the host you named: use the final URL as --base-url`);
     }
     if (status === 401 || status === 403) throw new AuthError(`authentication failed (${status})${quoted}`);
+    if (status === 407) throw new AuthError(`the proxy asks for credentials (407 Proxy Authentication Required): put user:password in the proxy URL${res.via ? ` (through the proxy ${res.via})` : ''}`);
     if (status === 429) {
       const wait = parseRetryAfter(res.headers['retry-after'], this.opts.now());
       if (described.final) throw new RejectedError(`quota exhausted (429)${quoted}`);
@@ -233,23 +248,7 @@ function bodyKind(res: HttpResponse): string {
   const type = (res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'text/html' || /^\s*<(!doctype|html)/i.test(res.body)) {
     const title = /<title>([^<]{1,80})<\/title>/i.exec(res.body)?.[1]?.trim();
-    return ` (an HTML page${title ? ` "${title}"` : ''}, not the API's JSON)`;
+    return ` (an HTML page${title ? ` "${quotable(title)}"` : ''}, not the API's JSON)`;
   }
   return type ? ` (${type}, ${res.body.length} bytes)` : '';
-}
-
-function describeNetworkError(err: unknown, timeoutMs: number): string {
-  const code = errorCode(err);
-  const msg = err instanceof Error ? err.message : String(err);
-  const limit = `${Number((timeoutMs / 1000).toFixed(3))}s (--timeout)`;
-  if (code === 'ENOTFOUND') return `cannot resolve host (${msg})`;
-  if (code && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|EPROTO/i.test(code)) {
-    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') return `TLS failure: the server does not speak TLS there (a plain http:// port?) (${code})`;
-    // OpenSSL's own text is `<id>:error:<hex>:SSL routines:<function>:<reason>:<file>:<line>:`; keep the reason.
-    const reason = /SSL routines:[^:]*:([^:]+)/.exec(msg)?.[1] ?? msg;
-    return `TLS failure: ${reason} (${code})`;
-  }
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return `timed out: no response from the server within ${limit} (${code})`;
-  if (code === 'UND_ERR_BODY_TIMEOUT') return `timed out: the server stopped sending the body for ${limit} (${code})`;
-  return code ? `${msg} (${code})` : msg;
 }

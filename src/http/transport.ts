@@ -1,7 +1,9 @@
-import { Agent, request } from 'undici';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import { UsageError } from '../core/errors.js';
+import { DeadlineError, withDeadline } from './deadline.js';
+import { proxyFor, proxyFromEnv, type ProxyRoute, type ProxySettings } from './proxy.js';
 
 // The exchange's shape is the environment's (core/env.ts): the client and tests see only that.
 import type { HttpRequest, HttpResponse, Transport } from '../core/env.js';
@@ -85,58 +87,96 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
   return out;
 }
 
+/** The proxy a failed request went through, for its message (errors come from undici, so they are not ours to extend). */
+const proxyOfError = new WeakMap<object, ProxyRoute>();
+
+export function proxyOf(err: unknown): ProxyRoute | undefined {
+  return typeof err === 'object' && err !== null ? proxyOfError.get(err) : undefined;
+}
+
+export interface TransportOptions {
+  connections?: number;
+  maxBodyBytes?: number;
+  /** Where HTTPS_PROXY, HTTP_PROXY, NO_PROXY are read (process.env by default). */
+  vars?: Readonly<Record<string, string | undefined>>;
+}
+
 /**
  * undici with a keep-alive pool. gzip is asked for and decoded here so every provider gets text.
  * `connections` bounds sockets per origin, which is what keeps us polite to one small host.
+ * Requests go through the proxy the environment names (proxy.ts); `timeoutMs` is a deadline for
+ * the whole response (deadline.ts), so a trickled or endless body cannot hold a run forever.
  */
-export function undiciTransport(options: { connections?: number; maxBodyBytes?: number } = {}): Transport {
+export function undiciTransport(options: TransportOptions = {}): Transport {
   let cap: number | undefined = options.maxBodyBytes;
-  // Read on the first request, so a bad MBUZZ_MAX_BODY_MB is a usage error through main, not a crash.
-  const maxBodyBytes = () => (cap ??= maxBodyFromEnv(process.env) ?? MAX_BODY_BYTES);
-  let dispatcher: Agent | undefined;
-  const agent = () =>
-    (dispatcher ??= new Agent({
-      connections: options.connections ?? 16,
-      keepAliveTimeout: 30_000,
-      pipelining: 1,
-    }));
+  // Read on the first request, so a bad MBUZZ_MAX_BODY_MB or proxy URL is a usage error through main, not a crash.
+  const maxBodyBytes = () => (cap ??= maxBodyFromEnv(options.vars ?? process.env) ?? MAX_BODY_BYTES);
+  let proxies: ProxySettings | undefined;
+  const settings = () => (proxies ??= proxyFromEnv(options.vars ?? process.env));
+  const pool = { connections: options.connections ?? 16, keepAliveTimeout: 30_000, pipelining: 1 };
+  let direct: Agent | undefined;
+  const viaProxy = new Map<string, ProxyAgent>();
+  const dispatcherFor = (url: string): { dispatcher: Dispatcher; proxy?: ProxyRoute } => {
+    const proxy = proxyFor(new URL(url), settings());
+    if (!proxy) return { dispatcher: (direct ??= new Agent(pool)) };
+    let agent = viaProxy.get(proxy.url.href);
+    // proxyTunnel: false sends http:// requests to an http proxy in absolute form, as curl does;
+    // https:// always goes through a CONNECT tunnel, so the proxy never sees the key.
+    if (!agent) viaProxy.set(proxy.url.href, (agent = new ProxyAgent({ ...pool, uri: proxy.url.href, proxyTunnel: false })));
+    return { dispatcher: agent, proxy };
+  };
+
   const transport: Transport = async (req) => {
     const maxBody = maxBodyBytes();
+    const { dispatcher, proxy } = dispatcherFor(req.url);
     const timeout = req.timeoutMs ?? 60_000;
-    const res = await request(req.url, {
-      method: req.method,
-      // Compression pays for itself across a network; on this machine it only burns CPU twice.
-      headers: { 'accept-encoding': isLoopbackUrl(req.url) ? 'identity' : 'gzip', ...req.headers },
-      body: req.body,
-      dispatcher: agent(),
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      signal: req.signal,
-    });
-    const declared = Number(res.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBody) {
-      res.body.destroy();
-      throw new BodyTooLargeError(maxBody);
+    try {
+      return await withDeadline(timeout, req.signal, async (signal, progress) => {
+        const res = await request(req.url, {
+          method: req.method,
+          // Compression pays for itself across a network; on this machine it only burns CPU twice.
+          headers: { 'accept-encoding': isLoopbackUrl(req.url) ? 'identity' : 'gzip', ...req.headers },
+          body: req.body,
+          dispatcher,
+          // undici's own timers measure gaps, not the whole; the deadline decides. These stay as
+          // a backstop past it, so they never fire first.
+          headersTimeout: timeout + 1_000,
+          bodyTimeout: timeout + 1_000,
+          signal,
+        });
+        progress.headers();
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > maxBody) {
+          res.body.destroy();
+          throw new BodyTooLargeError(maxBody);
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of res.body) {
+          size += (chunk as Buffer).length;
+          progress.bytes(size);
+          if (size > maxBody) {
+            res.body.destroy();
+            throw new BodyTooLargeError(maxBody);
+          }
+          chunks.push(chunk as Buffer);
+        }
+        const headers = flatHeaders(res.headers);
+        const raw = Buffer.concat(chunks, size);
+        const decoded = await decode(headers['content-encoding'], raw, maxBody);
+        if (decoded.length > maxBody) throw new BodyTooLargeError(maxBody);
+        return { status: res.statusCode, headers, body: decoded.toString('utf8'), via: proxy?.shown };
+      });
+    } catch (err) {
+      if (proxy && typeof err === 'object' && err !== null && !(err instanceof DeadlineError) && !(err instanceof BodyTooLargeError)) proxyOfError.set(err, proxy);
+      throw err;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > maxBody) {
-        res.body.destroy();
-        throw new BodyTooLargeError(maxBody);
-      }
-      chunks.push(chunk as Buffer);
-    }
-    const headers = flatHeaders(res.headers);
-    const raw = Buffer.concat(chunks, size);
-    const decoded = await decode(headers['content-encoding'], raw, maxBody);
-    if (decoded.length > maxBody) throw new BodyTooLargeError(maxBody);
-    return { status: res.statusCode, headers, body: decoded.toString('utf8') };
   };
   transport.close = async () => {
-    await dispatcher?.close();
-    dispatcher = undefined;
+    const agents: Dispatcher[] = [...viaProxy.values(), ...(direct ? [direct] : [])];
+    viaProxy.clear();
+    direct = undefined;
+    await Promise.all(agents.map((a) => a.close()));
   };
   return transport;
 }

@@ -6,9 +6,11 @@ import type { DatasetDef, ExportOptions, Provider } from '../providers/types.js'
 import { FORMATS, type Format } from '../writers/types.js';
 import type { ConfigFile, ProfileConfig } from '../config/schema.js';
 import { didYouMean } from '../core/suggest.js';
+import { registerSecret, registerUrlCredentials } from '../core/secrets.js';
 
 // defaults < profile < environment < flags, in one pure function: no IO, no clock (today comes
-// in), so every precedence rule is a table-driven unit test.
+// in), so every precedence rule is a table-driven unit test. Its one side effect: the secrets it
+// settles on join the process's masking registry (core/secrets.ts), where they are known for sure.
 
 export const DEFAULTS = { perPage: 1000, concurrency: 4, retries: 5, timeoutSeconds: 60, days: 30 } as const;
 
@@ -122,6 +124,7 @@ export function resolveExport(input: ResolveInput): ExportOptions {
 
   // where and who
   const baseUrl = flags.baseUrl ?? nonBlank(vars[provider.baseUrlEnv]) ?? profile.base_url ?? provider.defaultBaseUrl;
+  registerUrlCredentials(baseUrl);
   checkBaseUrl(baseUrl, flags.insecureHttp ?? false);
   const credentials: Record<string, string> = {};
   for (const spec of dataset.credentials) {
@@ -137,6 +140,7 @@ export function resolveExport(input: ResolveInput): ExportOptions {
     }
     if (/[\x00-\x1f\x7f]/.test(value)) throw new UsageError(`the ${spec.label} contains control characters`);
     credentials[spec.name] = value;
+    if (spec.secret) registerSecret(value);
   }
   if (flags.apiKey !== undefined) warnings.push('--api-key puts the key where other processes can see it (ps, shell history); prefer MBUZZ_API_KEY or a profile with api_key_env');
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, relative } from 'node:path';
 import type { Env } from '../core/env.js';
-import { redact } from '../core/secrets.js';
+import { maskText } from '../core/secrets.js';
 import { exportDataset, type ExportResult } from './export-dataset.js';
 import { describePartitions, writeManifest, type ManifestDataset, type RunStamp } from './manifest.js';
 import type { RunObserver } from './observer.js';
@@ -17,7 +17,7 @@ import type { ExportPlan } from './validate.js';
 export async function runPlan(plan: ExportPlan, env: Env, observer: RunObserver): Promise<ExportResult[]> {
   const startedAt = env.now();
   const secrets = plan.jobs.flatMap((j) => Object.values(j.options.credentials));
-  const run: RunStamp = { id: runId(startedAt), startedAt: startedAt.toISOString(), args: env.argv.map((a) => redact(a, secrets)) };
+  const run: RunStamp = { id: runId(startedAt), startedAt: startedAt.toISOString(), args: env.argv.map((a) => maskText(a, secrets)) };
   const results: ExportResult[] = [];
   try {
     for (const job of plan.jobs) {

@@ -17,8 +17,16 @@ export const BROKEN_MODES = [
   'gzip-bomb',
   'stall',
   'stall-headers',
+  'trickle',
+  'endless',
+  'deep-json',
 ] as const;
 export type BrokenMode = (typeof BROKEN_MODES)[number];
+
+export const TRICKLE_MS = 250;
+export const ENDLESS_MS = 50;
+export const ENDLESS_CHUNK = ' '.repeat(16);
+export const DEEP_LEVELS = 10_000;
 
 export const BROKEN_DESCRIPTIONS: Record<BrokenMode, string> = {
   'html-500': "status 500 with a proxy's HTML error page",
@@ -36,6 +44,9 @@ export const BROKEN_DESCRIPTIONS: Record<BrokenMode, string> = {
   'gzip-bomb': 'a 1 MB gzip body that inflates to 1 GB',
   stall: 'headers and half the body, then silence (the connection stays open)',
   'stall-headers': 'the request is read, then nothing is ever sent',
+  trickle: `the real answer, one byte every ${TRICKLE_MS} ms (never idle long enough for an idle timeout)`,
+  'deep-json': `the first row carries a value nested ${DEEP_LEVELS.toLocaleString('en-US')} levels deep (valid JSON)`,
+  endless: `a 200 whose chunked body never ends (${ENDLESS_CHUNK.length} bytes every ${ENDLESS_MS} ms, far below any size cap)`,
 };
 
 export function isBrokenMode(s: string): s is BrokenMode {

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import type { MountResponse } from './mounts.js';
 
 export { BROKEN_MODES, BROKEN_DESCRIPTIONS, isBrokenMode, type BrokenMode } from './broken-modes.js';
-import type { BrokenMode } from './broken-modes.js';
+import { DEEP_LEVELS, ENDLESS_CHUNK, ENDLESS_MS, TRICKLE_MS, type BrokenMode } from './broken-modes.js';
 
 /** Where the off-host redirect points: a name that can never resolve (RFC 2606). */
 export const OFFHOST = 'http://mbuzz.invalid';
@@ -74,6 +74,14 @@ export function breakAnswer(mode: BrokenMode, answer: MountResponse, url: string
     case 'pages-lie':
       meta.total_pages += 1;
       break;
+    case 'deep-json': {
+      // Built as text: JSON.stringify itself cannot go this deep.
+      const first = env.data[0] as Record<string, unknown> | undefined;
+      if (!first) return answer;
+      first.nested = '@DEEP@';
+      const body = JSON.stringify(env).replace('"@DEEP@"', '['.repeat(DEEP_LEVELS) + ']'.repeat(DEEP_LEVELS));
+      return { status: 200, headers: json, body, rows: env.data.length };
+    }
     case 'oversize-page': {
       const rows = env.data;
       for (let i = 0; rows.length > 0 && rows.length <= meta.per_page; i++) rows.push(rows[i]);
@@ -96,7 +104,7 @@ export function breakAnswer(mode: BrokenMode, answer: MountResponse, url: string
 }
 
 /** Modes that misbehave on the socket rather than in the body. */
-const SOCKET_MODES = new Set<BrokenMode>(['huge-body', 'gzip-bomb', 'stall', 'stall-headers']);
+const SOCKET_MODES = new Set<BrokenMode>(['huge-body', 'gzip-bomb', 'stall', 'stall-headers', 'trickle', 'endless']);
 
 /**
  * Sends the broken answer. Resolves once the server has done its part (a stalled response stays
@@ -130,9 +138,37 @@ export async function sendBroken(mode: BrokenMode, req: http.IncomingMessage, re
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
       await streamHugeBody(res);
       return counted;
+    case 'trickle': {
+      const payload = Buffer.from(answer.body, 'utf8');
+      res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': payload.length });
+      let sent = 0;
+      drip(res, TRICKLE_MS, () => {
+        res.write(payload.subarray(sent, ++sent));
+        if (sent < payload.length) return true;
+        res.end();
+        return false;
+      });
+      return { ...counted, status: answer.status };
+    }
+    case 'endless':
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.write('{"data":[');
+      drip(res, ENDLESS_MS, () => {
+        res.write(ENDLESS_CHUNK);
+        return true;
+      });
+      return counted;
     default:
       return counted;
   }
+}
+
+/** Calls `step` every `ms` until it returns false or the client leaves. */
+function drip(res: http.ServerResponse, ms: number, step: () => boolean): void {
+  const timer = setInterval(() => {
+    if (res.destroyed || !step()) clearInterval(timer);
+  }, ms);
+  res.once('close', () => clearInterval(timer));
 }
 
 /** `{"data":[],"padding":"xxx…"}`, 300 MB in 1 MB chunks, with backpressure; stops when the client leaves. */

@@ -15,6 +15,8 @@ import { LIVE_KEY, runCli, startSandbox, tempDir, TEST_KEY } from './harness.js'
 
 const URL_RE = String.raw`http://127\.0\.0\.1:\d+/api/v1/data/conversions\?start_date=2026-03-01&end_date=2026-03-01&page=1&per_page=\d+`;
 const GAVE_UP = (n: number) => String.raw` \(gave up after ${n} attempts: GET ${URL_RE}\)`;
+const deadline = (got: string) =>
+  new RegExp(String.raw`^mbuzz: timed out: the whole response did not arrive within 1s \(--timeout\), the deadline for headers and body; ${got}${GAVE_UP(2)}$`);
 
 interface ModeCase {
   mode: (typeof BROKEN_MODES)[number];
@@ -45,6 +47,14 @@ const CASES: ModeCase[] = [
     code: 6,
     stderr: /^mbuzz: probe page 1×1000 of funnel 2026-03-01: expected 303 rows, got 275 \(the data changed during the export, or the server miscounts\)$/,
   },
+  // Issue 9.12: valid JSON too deep for anything that walks it; it was "Maximum call stack size exceeded (a bug)".
+  {
+    mode: 'deep-json',
+    format: 'ndjson',
+    code: 6,
+    requests: 1,
+    stderr: new RegExp(String.raw`^mbuzz: the response nests deeper than 512 levels, more than any real answer; refused \(200, \d+ bytes, GET ${URL_RE}\)$`),
+  },
   { mode: 'pages-lie', format: 'csv', code: 6, requests: 1, stderr: /^mbuzz: conversions 2026-03-01: the API's meta contradicts itself: total_pages 2, but total_count 596 at per_page 1000 is 1 page$/ },
   { mode: 'oversize-page', format: 'ndjson', code: 6, requests: 1, stderr: /^mbuzz: conversions 2026-03-01: page 1 has 1001 rows, more than per_page 1000$/ },
   // Counts agree, the rows do not: the pipeline checks each row's date against its window.
@@ -61,22 +71,12 @@ const CASES: ModeCase[] = [
   },
   { mode: 'huge-body', env: { MBUZZ_MAX_BODY_MB: '1' }, format: 'ndjson', code: 5, requests: 1, stderr: new RegExp(String.raw`^mbuzz: response body larger than the 1 MB cap \(MBUZZ_MAX_BODY_MB raises it\) from ${URL_RE}$`) },
   { mode: 'gzip-bomb', env: { MBUZZ_MAX_BODY_MB: '1' }, format: 'csv', code: 5, requests: 1, stderr: new RegExp(String.raw`^mbuzz: response body larger than the 1 MB cap \(MBUZZ_MAX_BODY_MB raises it\) from ${URL_RE}$`) },
-  {
-    mode: 'stall',
-    args: ['--timeout', '1'],
-    format: 'parquet',
-    code: 5,
-    requests: 2,
-    stderr: new RegExp(String.raw`^mbuzz: timed out: the server stopped sending the body for 1s \(--timeout\) \(UND_ERR_BODY_TIMEOUT\)${GAVE_UP(2)}$`),
-  },
-  {
-    mode: 'stall-headers',
-    args: ['--timeout', '1'],
-    format: 'ndjson',
-    code: 5,
-    requests: 2,
-    stderr: new RegExp(String.raw`^mbuzz: timed out: no response from the server within 1s \(--timeout\) \(UND_ERR_HEADERS_TIMEOUT\)${GAVE_UP(2)}$`),
-  },
+  // --timeout is a deadline for the whole response (issue 9.9): a stall, a trickle and an endless
+  // body all end the attempt after 1 s, whatever arrived; an idle timeout never fires on the last two.
+  { mode: 'stall', args: ['--timeout', '1'], format: 'parquet', code: 5, requests: 2, stderr: deadline(String.raw`the headers and [\d,]+ bytes of the body had arrived`) },
+  { mode: 'stall-headers', args: ['--timeout', '1'], format: 'ndjson', code: 5, requests: 2, stderr: deadline('not even the headers had arrived') },
+  { mode: 'trickle', args: ['--timeout', '1'], format: 'csv', code: 5, requests: 2, stderr: deadline(String.raw`the headers and [1-9] bytes of the body had arrived`) },
+  { mode: 'endless', args: ['--timeout', '1'], format: 'ndjson', code: 5, requests: 2, stderr: deadline(String.raw`the headers and [\d,]+ bytes of the body had arrived`) },
 ];
 
 const root = tempDir('mbuzz-broken-');

@@ -31,7 +31,7 @@ export const exportCommand: CommandSpec = {
       .option('--base-url <url>', 'API host root, e.g. https://mbuzz.co (or MBUZZ_BASE_URL)')
       .option('--api-key <key>', 'API key (prefer MBUZZ_API_KEY: flags are visible to other processes)')
       .option('--retries <n>', 'retries per request on 429/5xx/resets (default 5)')
-      .option('--timeout <seconds>', 'per-request timeout (default 60)')
+      .option('--timeout <seconds>', 'deadline for each request attempt: the whole response, headers and body, must arrive within it, or the attempt is retried (default 60)')
       .option('--state <file>', 'incremental runs: export from the last complete day recorded here to yesterday, then record it')
       .option('--lookback <days>', 'with --state: also re-read this many recent days (late data, attribution reruns)')
       .option('--partition-by <field>', 'date: write -o DIR as DIR/date=YYYY-MM-DD/part-0000.<ext>, each day replaced whole')

@@ -2,6 +2,7 @@ import ora, { type Ora } from 'ora';
 import type { Env } from '../../core/env.js';
 import type { Progress } from '../../pipeline/observer.js';
 import { formatDuration } from '../../pipeline/summary.js';
+import { stripControls } from '../../core/secrets.js';
 
 // Progress on stderr: a spinner when stderr is a terminal, nothing otherwise, and one summary line
 // at the end. It observes the export; it never sits in the data path.
@@ -71,7 +72,8 @@ export function createProgress(env: Env, options: { enabled: boolean; quiet?: bo
     note(message) {
       if (options.quiet) return;
       if (spinner) spinner.clear();
-      env.stderr.write(`mbuzz: ${message}\n`);
+      // Notes may quote a server (an account's name): no control character reaches the terminal.
+      env.stderr.write(`mbuzz: ${stripControls(message)}\n`);
       spinner?.render();
     },
     rows(n) {

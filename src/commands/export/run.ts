@@ -7,6 +7,7 @@ import type { ExportFlags } from '../../pipeline/request.js';
 import { runPlan } from '../../pipeline/run.js';
 import { planExport } from '../../pipeline/validate.js';
 import { createProgress } from './progress.js';
+import { stripControls } from '../../core/secrets.js';
 
 /**
  * `mbuzz export <dataset>` and `mbuzz export all`: the config loaded, the whole run checked
@@ -18,7 +19,8 @@ export async function runExport(flags: ExportFlags, env: Env): Promise<ExitCode>
   const said = new Set<string>();
   const say = (line: string) => {
     // a warning is said once per run, however many datasets it applies to
-    if (!quiet && !said.has(line)) env.stderr.write(`mbuzz: ${line}\n`);
+    // Lines may quote a file or a server: no control character reaches the terminal (secrets: system-env.ts masks stderr).
+    if (!quiet && !said.has(line)) env.stderr.write(`mbuzz: ${stripControls(line)}\n`);
     if (line.startsWith('warning:')) said.add(line);
   };
   for (const w of loaded.warnings) say(`warning: ${w}`);

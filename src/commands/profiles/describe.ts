@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { LoadedConfig } from '../../config/load.js';
 import type { ProfileConfig } from '../../config/schema.js';
 import type { ConfigSource } from '../../config/search.js';
-import { maskSecret } from '../../core/secrets.js';
+import { maskSecret, maskUrlUserinfo } from '../../core/secrets.js';
 
 // What `mbuzz profiles` reports, as one pure model; the text and --json views both render it, so
 // they cannot disagree. Secrets appear only masked; base_url userinfo is masked too.
@@ -73,12 +73,7 @@ function viewProfile(name: string, p: ProfileConfig, file: string, active: boole
   for (const [key, value] of Object.entries(p)) {
     if (!secretKeys.has(key) && key !== 'provider' && key !== 'base_url') settings[key] = value;
   }
-  return { name, file, active, provider: p.provider ?? 'mbuzz', base_url: p.base_url ? maskUrl(p.base_url) : null, secrets, settings };
-}
-
-/** `https://user:pass@host` -> `https://user:…@host`: a password in a URL is a secret like any other. */
-export function maskUrl(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):[^/?#@]*@/i, '$1:…@');
+  return { name, file, active, provider: p.provider ?? 'mbuzz', base_url: p.base_url ? maskUrlUserinfo(p.base_url) : null, secrets, settings };
 }
 
 export function renderProfilesJson(view: ProfilesView): string {

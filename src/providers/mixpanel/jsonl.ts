@@ -1,5 +1,7 @@
 import { IntegrityError } from '../../core/errors.js';
 import type { Row } from '../../core/columns.js';
+import { quotable } from '../../core/secrets.js';
+import { MAX_JSON_DEPTH, valueNestsDeeper } from '../../http/json-depth.js';
 
 // The raw export's body: one {"event","properties":{time,distinct_id,$insert_id,…}} per line.
 // Lines are read one at a time off the body and handed on in batches, so a day's events are
@@ -41,8 +43,9 @@ export function exportRow(line: string, where: string): Row {
   try {
     parsed = JSON.parse(line);
   } catch {
-    throw new IntegrityError(`${where} is not JSON: ${line.slice(0, 80)}`);
+    throw new IntegrityError(`${where} is not JSON: ${quotable(line, 80)}`);
   }
+  if (valueNestsDeeper(parsed)) throw new IntegrityError(`${where} nests deeper than ${MAX_JSON_DEPTH} levels, more than any real event; refused`);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new IntegrityError(`${where} is not a JSON object`);
   const { event, properties } = parsed as { event?: unknown; properties?: unknown };
   if (typeof event !== 'string') throw new IntegrityError(`${where} has no "event" name`);

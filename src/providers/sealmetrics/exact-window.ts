@@ -1,5 +1,6 @@
 import { IntegrityError } from '../../core/errors.js';
 import type { Row } from '../../core/columns.js';
+import { quotable } from '../../core/secrets.js';
 import { drive } from '../../paginate/drive.js';
 import { SkipLimitPaginator, type SkipLimitRequest } from '../../paginate/skip-limit.js';
 
@@ -98,7 +99,7 @@ export async function readWindowExactly(fetch: SkipLimitFetch, opts: ExactWindow
 
 function idOf(row: Row): string {
   const id = row._id;
-  if (typeof id !== 'string' || id === '') throw new IntegrityError(`a row has no _id: ${JSON.stringify(row).slice(0, 200)}`);
+  if (typeof id !== 'string' || id === '') throw new IntegrityError(`a row has no _id: ${quotable(JSON.stringify(row), 200)}`);
   return id;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkJsonlEnd, countJsonlLines, exportRow, jsonlBatches } from '../../../src/providers/mixpanel/jsonl.js';
+import { registerSecret } from '../../../src/core/secrets.js';
 import { IntegrityError } from '../../../src/core/errors.js';
 
 const line = (event: string, properties: Record<string, unknown>) => JSON.stringify({ event, properties });
@@ -19,6 +20,19 @@ describe('Mixpanel export JSONL', () => {
     expect(() => exportRow('{"event":"e"}', 'export 2026-05-01, line 3')).toThrow(/line 3 has no "properties" object/);
     expect(() => exportRow(line('e', { time: 1.5 }), 'l')).toThrow(/properties.time is 1.5, not whole seconds/);
     expect(() => exportRow('{"event":', 'l')).toThrow(IntegrityError);
+  });
+
+  it('refuses an event nested deeper than 512 levels (exit 6), and keeps one at 512', () => {
+    const nested = (n: number) => `{"event":"e","properties":{"time":1,"x":${'['.repeat(n - 2)}${']'.repeat(n - 2)}}}`;
+    expect(exportRow(nested(512), 'l').event).toBe('e');
+    expect(() => exportRow(nested(513), 'export 2026-05-01, line 9')).toThrow(/^export 2026-05-01, line 9 nests deeper than 512 levels, more than any real event; refused$/);
+    expect(() => exportRow(nested(10_000), 'l')).toThrow(IntegrityError);
+  });
+
+  it('quotes a bad line masked before it is cut at 80 characters, without control characters', () => {
+    registerSecret('jsonl-secret-0123456789abcdefghijklmnopqrstuvwxyz');
+    const line = `${'x'.repeat(60)}\u001b[2J jsonl-secret-0123456789abcdefghijklmnopqrstuvwxyz`;
+    expect(() => exportRow(line, 'l')).toThrow(`l is not JSON: ${'x'.repeat(60)} [2J …wxyz`);
   });
 
   it('batches lines in order, skipping blank ones and CRLF endings', () => {
