@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { VERSION } from '../core/version.js';
+import { writeFileAtomic } from '../core/safe-files.js';
 import type { WindowInfo } from '../providers/types.js';
 
 // The sidecar a warehouse loader can trust: what was asked (secrets masked), which windows were
@@ -42,9 +43,8 @@ export async function fileEntry(root: string, path: string, extra: { rows?: numb
   return { path: relative(root, path), bytes: st.size, sha256: hash.digest('hex'), ...extra };
 }
 
+/** Written last, atomically (exclusive temp, fsync, rename): a full disk names the file and leaves no temp file. */
 export async function writeManifest(path: string, manifest: Omit<Manifest, 'tool' | 'version'>): Promise<void> {
   const body: Manifest = { tool: 'mbuzz', version: VERSION, ...manifest };
-  const tmp = join(dirname(path), `.${Date.now()}.manifest.tmp`);
-  await fsp.writeFile(tmp, `${JSON.stringify(body, null, 2)}\n`);
-  await fsp.rename(tmp, path);
+  await writeFileAtomic(path, `${JSON.stringify(body, null, 2)}\n`);
 }
