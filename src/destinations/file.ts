@@ -1,6 +1,6 @@
 import type { Hash } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { LocalFileError, UsageError } from '../core/errors.js';
 import { CREATE_EXCLUSIVE, codeOf, fileKind, ownedByUs, reasonOf, syncDirectory, tempNameBeside, writeError } from '../core/safe-files.js';
 import { gzipSink, type GzipSink } from './gzip.js';
@@ -198,7 +198,7 @@ function partialTemp(p: PartialHandle): TempFile {
   };
 }
 
-const STDOUT_HINT = '(to write to standard output, use -o - or leave out -o)';
+const STDOUT_HINT = ' (to write to standard output, use -o - or leave out -o)';
 
 /**
  * What can be refused before any request: no such directory, not writable, a target that is
@@ -206,23 +206,41 @@ const STDOUT_HINT = '(to write to standard output, use -o - or leave out -o)';
  * ours to a regular file, the file it leads to (written through like `cp` does; a symlink owned
  * by someone else is refused, as the kernel's protected_symlinks would).
  */
-export async function checkFileTarget(path: string): Promise<string> {
+export async function checkFileTarget(path: string, hint = STDOUT_HINT): Promise<string> {
   const target = resolve(path);
-  await checkWritableDirectory(path, dirname(target));
+  // what the target is comes first: -o /dev/null is refused as a device, not as an unwritable /dev
   const link = await fsp.lstat(target).catch(() => undefined);
-  if (!link) return path;
+  if (!link || link.isFile()) {
+    await checkWritableDirectory(path, dirname(target));
+    return path;
+  }
   if (link.isDirectory()) throw new UsageError(`cannot write ${path}: it is a directory`);
-  if (link.isFile()) return path;
-  if (!link.isSymbolicLink()) throw new UsageError(`cannot write ${path}: it is ${fileKind(link)}, not a regular file ${STDOUT_HINT}`);
+  if (!link.isSymbolicLink()) throw new UsageError(`cannot write ${path}: it is ${fileKind(link)}, not a regular file${hint}`);
 
   if (!ownedByUs(link)) throw new UsageError(`cannot write ${path}: it is a symbolic link owned by another user (uid ${link.uid}); mbuzz does not follow it`);
   const to = await fsp.readlink(target).catch(() => '?');
+  // /dev/stdout, /dev/fd/N: an open descriptor, whatever file it happens to be, is not a target to replace
+  if (await leadsThroughProc(target)) throw new UsageError(`cannot write ${path}: it is a link to an open file descriptor (${to}), not a file${hint}`);
   const st = await fsp.stat(target).catch(() => undefined);
-  if (!st) throw new UsageError(`cannot write ${path}: it is a symbolic link to ${to}, which does not exist ${STDOUT_HINT}`);
-  if (!st.isFile()) throw new UsageError(`cannot write ${path}: it is a symbolic link to ${to}, ${fileKind(st)}, not a regular file ${STDOUT_HINT}`);
+  if (!st) throw new UsageError(`cannot write ${path}: it is a symbolic link to ${to}, which does not exist${hint}`);
+  if (!st.isFile()) throw new UsageError(`cannot write ${path}: it is a symbolic link to ${to}, ${fileKind(st)}, not a regular file${hint}`);
   const real = await fsp.realpath(target);
   await checkWritableDirectory(path, dirname(real));
   return real;
+}
+
+/** Whether following `path`'s symlinks passes through /proc (/proc/self/fd/1 and the like). */
+async function leadsThroughProc(path: string): Promise<boolean> {
+  let p = path;
+  for (let hop = 0; hop < 40; hop++) {
+    const dir = await fsp.realpath(dirname(p)).catch(() => dirname(p));
+    if (dir === '/proc' || dir.startsWith('/proc/')) return true;
+    const here = join(dir, basename(p));
+    const st = await fsp.lstat(here).catch(() => undefined);
+    if (!st?.isSymbolicLink()) return false;
+    p = resolve(dir, await fsp.readlink(here));
+  }
+  return false;
 }
 
 /** At commit: the target is still a regular file or nothing (a symlink or device appearing meanwhile is not replaced). */

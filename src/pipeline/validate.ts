@@ -59,7 +59,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   if (flags.manifest && !multi && !flags.partitionBy && (flags.output === undefined || flags.output === '-')) throw new UsageError('--manifest needs -o FILE');
   const datasets = multi ? (flags.datasets ?? DATASETS.filter((d) => d.provider === 'mbuzz').map((d) => d.name)).map(findDataset) : [findDataset(flags.dataset)];
   // --state: a regular file (or none yet) in a writable directory, locked before it is read
-  const statePath = flags.state !== undefined ? await checkFileTarget(flags.state) : undefined;
+  const statePath = flags.state !== undefined ? await checkFileTarget(flags.state, '') : undefined;
   if (statePath !== undefined) await lockFile(statePath, `--state ${flags.state}`, say);
   const state = statePath !== undefined ? { path: statePath, file: await loadState(statePath, today) } : undefined;
 
