@@ -117,7 +117,8 @@ async function readHolder(lockPath: string): Promise<LockHolder | undefined> {
   try {
     bytes = await readRegularFile(lockPath);
   } catch (err) {
-    throw new UsageError(`${lockPath} is not an mbuzz lock file (${reasonOf(err)}); remove it if no mbuzz run is using it`, { cause: err });
+    const what = codeOf(err) === 'ELOOP' ? 'a symbolic link' : codeOf(err) === 'EINVAL' ? 'not a regular file' : `unreadable (${reasonOf(err)})`;
+    throw new UsageError(`${lockPath} is ${what}, not an mbuzz lock file; remove it if no mbuzz run is using it`, { cause: err });
   }
   if (!bytes) return undefined;
   try {
