@@ -51,22 +51,26 @@ export async function loadState(path: string, today: string): Promise<StateFile>
   if (!isObject(s) || s.version !== 1 || !isObject(s.entries)) throw new UsageError(`--state ${path} is not an mbuzz state file (no version 1 and entries)`);
   for (const [key, entry] of Object.entries(s.entries)) {
     const problem = entryProblem(entry, today);
-    if (problem) throw new UsageError(`--state ${path}: entries[${JSON.stringify(key)}].${problem}; fix or remove that entry`);
+    if (problem) throw new UsageError(`--state ${path}: entries[${JSON.stringify(key)}]${problem}; fix or remove that entry`);
   }
   return s;
 }
 
-/** What is wrong with one entry, as `field is …`, or undefined. */
+/** What is wrong with one entry (`.field is …`), or undefined. */
 function entryProblem(entry: unknown, today: string): string | undefined {
-  if (!isObject(entry)) return `is ${JSON.stringify(entry)}, not an object`;
+  if (!isObject(entry)) return ` is ${shown(entry)}, not an object`;
   const e = entry as Record<string, unknown>;
   const day = e.lastCompleteDay;
-  if (typeof day !== 'string' || parseIsoDate(day) === undefined) return `lastCompleteDay is ${JSON.stringify(day)}, not a calendar date (YYYY-MM-DD)`;
-  if (day > today) return `lastCompleteDay is ${day}, after today (${today} UTC)`;
-  if (typeof e.updatedAt !== 'string') return `updatedAt is ${JSON.stringify(e.updatedAt)}, not a timestamp`;
-  if (typeof e.dataset !== 'string') return `dataset is ${JSON.stringify(e.dataset)}, not a dataset name`;
-  if (e.profile !== undefined && typeof e.profile !== 'string') return `profile is ${JSON.stringify(e.profile)}, not a profile name`;
+  if (typeof day !== 'string' || parseIsoDate(day) === undefined) return `.lastCompleteDay is ${shown(day)}, not a calendar date (YYYY-MM-DD)`;
+  if (day > today) return `.lastCompleteDay is ${day}, after today (${today} UTC)`;
+  if (typeof e.updatedAt !== 'string') return `.updatedAt is ${shown(e.updatedAt)}, not a timestamp`;
+  if (typeof e.dataset !== 'string') return `.dataset is ${shown(e.dataset)}, not a dataset name`;
+  if (e.profile !== undefined && typeof e.profile !== 'string') return `.profile is ${shown(e.profile)}, not a profile name`;
   return undefined;
+}
+
+function shown(v: unknown): string {
+  return v === undefined ? 'missing' : JSON.stringify(v);
 }
 
 function isObject(v: unknown): v is object {
