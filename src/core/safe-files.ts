@@ -10,9 +10,12 @@ import { basename, dirname, join } from 'node:path';
 
 /** Create only; fail if anything (a file, a symlink) is already there. */
 export const CREATE_EXCLUSIVE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-/** Open an existing file, refusing a symlink at its name (ELOOP). */
-export const READ_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW;
-export const UPDATE_NOFOLLOW = constants.O_RDWR | constants.O_NOFOLLOW;
+/**
+ * Open an existing file, refusing a symlink at its name (ELOOP). O_NONBLOCK: a FIFO planted there
+ * opens at once (to be refused as not a regular file) instead of hanging until someone writes.
+ */
+export const READ_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+export const UPDATE_NOFOLLOW = constants.O_RDWR | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /** A temp name beside `path` that no one else uses: our pid plus 32 random bits. */
 export function tempNameBeside(path: string, tag = 'tmp'): string {

@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -82,6 +83,19 @@ describe('openFileSink', () => {
     await out.sink.write('x'.repeat(100_000));
     await out.abort();
     expect(ls()).toEqual([]);
+  });
+
+  it('a checkpointed temp file: settle gives its length and the sha256 of exactly those bytes, hashed as written', async () => {
+    const target = join(tmp.dir, 'cp.ndjson');
+    const partial = join(tmp.dir, '.cp.ndjson.mbuzz-partial');
+    const out = await openFileSink(target, { temp: { path: partial } });
+    await out.sink.write('{"a":1}\n');
+    await out.sink.write(Buffer.from('{"a":2}\n'.repeat(50_000)));
+    const settled = await out.settle({ sync: true });
+    const onDisk = readFileSync(partial);
+    expect(settled).toEqual({ bytes: onDisk.length, sha256: createHash('sha256').update(onDisk).digest('hex') });
+    await out.commit();
+    expect(ls()).toEqual(['cp.ndjson']);
   });
 
   describe('refuses, before creating anything, a target it cannot write (UsageError naming the path)', () => {
