@@ -93,7 +93,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
     await lockDirectory(flags.output!, `-o ${flags.output}`, say);
   }
   for (const job of jobs) {
-    let { options } = job;
+    const { options } = job;
     for (const w of options.warnings) say(`warning: ${w}`);
     if (options.output === undefined) continue;
     if (job.partitionBy) {
@@ -103,10 +103,8 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
       // a symlink of ours to a regular file is written through: the run works on the file it leads to
       const target = await checkFileTarget(options.output);
       await lockFile(target, `-o ${options.output}`, say);
-      if (target !== options.output) job.options = options = { ...options, output: target };
-    }
-    if (job.checkpointing) {
-      job.resumed = await findResume(checkpointPaths(options.output!), fingerprint(options), flags.resume === true, options.output!, say);
+      if (target !== options.output) job.options = { ...options, output: target };
+      if (job.checkpointing) job.resumed = await findResume(checkpointPaths(target), fingerprint(options), flags.resume === true, target, say);
     }
   }
   const manifestPath = multi || flags.partitionBy ? join(flags.output!, '_manifest.json') : flags.manifest ? `${jobs[0]?.options.output ?? ''}.manifest.json` : undefined;
