@@ -1,7 +1,7 @@
 // Typed errors. Each carries the exit code the design assigns to its class of failure; only
 // cli/main.ts turns them into a process exit code and a line on stderr.
 
-export type ExitCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 129 | 130 | 143;
+export type ExitCode = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 75 | 129 | 130 | 143;
 
 /** The exit code a shell gives a process killed by each signal we handle (128 + its number). */
 export const SIGNAL_EXIT: Readonly<Record<string, ExitCode>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
@@ -37,6 +37,20 @@ export class ServerError extends MbuzzError {
 /** Rows received differ from what the API said it holds, or cannot be made exact. */
 export class IntegrityError extends MbuzzError {
   readonly exitCode = 6 as const;
+}
+
+/**
+ * Another mbuzz run holds the target or the --state file. Nothing was sent, and the same command
+ * works once that run ends: sysexits' EX_TEMPFAIL (75, as `flock -E 75` and mail servers use),
+ * so a cron wrapper can tell "try again later" from "fix the command" (2).
+ */
+export class BusyError extends MbuzzError {
+  readonly exitCode = 75 as const;
+}
+
+/** The local filesystem refused the result after the run began (the target became a device): the exit is 1, not "a bug". */
+export class LocalFileError extends MbuzzError {
+  readonly exitCode = 1 as const;
 }
 
 /**

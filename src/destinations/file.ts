@@ -1,8 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { constants, promises as fsp } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import type { Hash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { CREATE_EXCLUSIVE, reasonOf, syncDirectory, tempNameBeside, writeError } from '../core/safe-files.js';
+import { checkFileTarget, checkStillReplaceable } from './file-target.js';
 import { gzipSink, type GzipSink } from './gzip.js';
+import { createPartial, reopenPartial, type PartialHandle, type VerifiedPrefix } from './partial-file.js';
 import type { Output, Sink } from '../writers/types.js';
 
 /** Where the bytes physically go; tests swap it to simulate a full disk. */
@@ -17,28 +20,25 @@ export interface FileSinkOptions {
   /** Compress to gzip (text formats; `.gz` outputs). */
   gzip?: boolean;
   /**
-   * A fixed temp path (checkpointed runs: a later --resume must find it), optionally reopened
-   * and cut back to `resumeBytes`, the length a checkpoint vouched for.
+   * A fixed temp path (checkpointed runs: a later --resume must find it), created afresh or, with
+   * `resume`, the verified partial file reopened and cut back to the prefix a checkpoint vouched for.
+   * Its bytes are hashed as they are written, so a checkpoint can record the prefix's digest.
    */
-  temp?: { path: string; resumeBytes?: number };
+  temp?: { path: string; resume?: VerifiedPrefix };
   /** Opens the temp file; defaults to fs. Exposed so tests can inject write failures. */
   openTemp?: (path: string) => Promise<TempFile>;
 }
 
-/**
- * An atomic output file. Bytes go to a temp file beside the target (same directory, so the
- * final rename never crosses a filesystem); `commit` flushes, fsyncs and renames it over
- * the target, so a reader sees the old file or the whole new one, never a prefix; `abort`
- * removes the temp file and leaves the target as it was.
- *
- * Problems a person can fix before anything is sent (no such directory, not writable)
- * are UsageErrors raised here, before a request goes out. Errors while writing (ENOSPC,
- * EIO) are one-line Errors naming the target, raised by the next write or by commit.
- */
+/** How far a checkpointed file has got: its length, and the sha256 of those bytes. */
+export interface Settled {
+  bytes: number;
+  sha256: string;
+}
+
 /** An atomic output file whose progress a checkpoint can vouch for. */
 export interface FileOutput extends Output {
-  /** Bytes in the temp file once every write so far has landed (and been fsynced, with sync). */
-  settle(options?: { sync?: boolean }): Promise<number>;
+  /** The temp file once every write so far has landed (and been fsynced, with sync): length and digest. */
+  settle(options?: { sync?: boolean }): Promise<Settled>;
   /** Close, keeping the temp file for a later --resume; nothing appears at the target. */
   keep(): Promise<void>;
   /**
@@ -50,20 +50,36 @@ export interface FileOutput extends Output {
   readonly tempPath: string;
 }
 
+/**
+ * An atomic output file. Bytes go to a temp file beside the target (same directory, so the
+ * final rename never crosses a filesystem); `commit` flushes, fsyncs and renames it over
+ * the target, so a reader sees the old file or the whole new one, never a prefix; `abort`
+ * removes the temp file and leaves the target as it was. The target is a regular file or
+ * nothing: a device, FIFO or socket there is never replaced (checked before and at commit).
+ *
+ * Problems a person can fix before anything is sent (no such directory, not writable, not a
+ * regular file) are UsageErrors raised here, before a request goes out. Errors while writing
+ * (ENOSPC, EIO) are one-line Errors naming the target, raised by the next write or by commit.
+ */
 export async function openFileSink(path: string, options: FileSinkOptions = {}): Promise<FileOutput> {
-  const target = resolve(path);
+  const target = resolve(await checkFileTarget(path));
   const dir = dirname(target);
-  await checkWritableDirectory(path, target, dir);
 
-  const tempPath = options.temp?.path ?? join(dir, `.${basename(target)}.mbuzz-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const tempPath = options.temp?.path ?? tempNameBeside(target);
   let file: TempFile;
+  let hash: Hash | undefined;
   try {
-    file = await (options.openTemp ?? (options.temp ? (p: string) => openFixedTemp(p, options.temp?.resumeBytes) : openNodeTemp))(tempPath);
+    if (options.openTemp) file = await options.openTemp(tempPath);
+    else if (options.temp) {
+      const partial = options.temp.resume ? await reopenPartial(tempPath, options.temp.resume) : await createPartial(tempPath);
+      file = partialTemp(partial);
+      hash = partial.hash;
+    } else file = await openNodeTemp(tempPath);
   } catch (err) {
-    throw new UsageError(`cannot write ${path}: ${reasonOf(err)}`, { cause: err });
+    throw new UsageError(`cannot write ${options.temp ? tempPath : path}: ${reasonOf(err)}`, { cause: err });
   }
 
-  const raw = new TempFileSink(file, target, options.temp?.resumeBytes ?? 0);
+  const raw = new TempFileSink(file, target, options.temp?.resume?.bytes ?? 0, hash);
   const gz: GzipSink | undefined = options.gzip ? gzipSink(raw) : undefined;
   let state: 'open' | 'sealed' | 'committed' | 'aborted' = 'open';
   const abort = async (): Promise<void> => {
@@ -81,7 +97,7 @@ export async function openFileSink(path: string, options: FileSinkOptions = {}):
     async settle(o = {}) {
       await raw.drained();
       if (o.sync) await file.sync().catch((err: unknown) => Promise.reject(writeError(target, err)));
-      return raw.bytes;
+      return { bytes: raw.bytes, sha256: hash ? hash.copy().digest('hex') : '' };
     },
     async keep() {
       if (state !== 'open') return;
@@ -108,13 +124,19 @@ export async function openFileSink(path: string, options: FileSinkOptions = {}):
       if (state !== 'open' && state !== 'sealed') throw new Error(`output ${path} was already ${state}`);
       const sealed = state === 'sealed';
       try {
-        if (gz && !sealed) await gz.finish();
-        if (!sealed) await raw.drained();
-        try {
-          if (!sealed) {
+        if (!sealed) {
+          if (gz) await gz.finish();
+          await raw.drained();
+          try {
             await file.sync();
             await file.close();
+          } catch (err) {
+            throw writeError(target, err);
           }
+        }
+        // the target may have changed since the run began: still never replace a device, FIFO or socket
+        await checkStillReplaceable(path, target);
+        try {
           await fsp.rename(tempPath, target);
         } catch (err) {
           throw writeError(target, err);
@@ -135,7 +157,7 @@ export async function openFileSink(path: string, options: FileSinkOptions = {}):
 /**
  * Writes with one write in flight: `write` resolves as soon as the previous chunk is on
  * disk and this one has started, so encoding the next chunk overlaps the syscall while
- * memory stays at two chunks.
+ * memory stays at two chunks. With `hash`, every byte that lands is hashed, in file order.
  */
 class TempFileSink implements Sink {
   private inflight: Promise<void> = Promise.resolve();
@@ -146,6 +168,7 @@ class TempFileSink implements Sink {
     private readonly target: string,
     /** Bytes on disk once the writes so far have landed. */
     public bytes: number,
+    private readonly hash?: Hash,
   ) {}
 
   async write(chunk: Uint8Array | string): Promise<void> {
@@ -165,8 +188,10 @@ class TempFileSink implements Sink {
   private async writeFully(bytes: Uint8Array): Promise<void> {
     let offset = 0;
     while (offset < bytes.length) {
-      const n = await this.file.write(offset === 0 ? bytes : bytes.subarray(offset));
+      const rest = offset === 0 ? bytes : bytes.subarray(offset);
+      const n = await this.file.write(rest);
       if (n <= 0) throw new Error('wrote 0 bytes');
+      this.hash?.update(n === rest.length ? rest : rest.subarray(0, n));
       offset += n;
       this.bytes += n;
     }
@@ -174,8 +199,8 @@ class TempFileSink implements Sink {
 }
 
 async function openNodeTemp(path: string): Promise<TempFile> {
-  // 'wx': never follow or reuse something already at the temp name.
-  const handle = await fsp.open(path, 'wx', 0o666);
+  // never follow or reuse something already at the temp name
+  const handle = await fsp.open(path, CREATE_EXCLUSIVE, 0o666);
   return {
     write: async (bytes) => (await handle.write(bytes)).bytesWritten,
     sync: () => handle.sync(),
@@ -183,79 +208,17 @@ async function openNodeTemp(path: string): Promise<TempFile> {
   };
 }
 
-/** A temp file at a known name: created afresh, or reopened and cut back for a resume. */
-async function openFixedTemp(path: string, resumeBytes: number | undefined): Promise<TempFile> {
-  const handle = resumeBytes === undefined ? await fsp.open(path, 'w', 0o666) : await fsp.open(path, 'r+');
-  if (resumeBytes !== undefined) await handle.truncate(resumeBytes);
-  let position = resumeBytes ?? 0;
+function partialTemp(p: PartialHandle): TempFile {
+  let position = p.position;
   return {
     write: async (bytes) => {
-      const { bytesWritten } = await handle.write(bytes, 0, bytes.length, position);
+      const { bytesWritten } = await p.handle.write(bytes, 0, bytes.length, position);
       position += bytesWritten;
       return bytesWritten;
     },
-    sync: () => handle.sync(),
-    close: () => handle.close(),
+    sync: () => p.handle.sync(),
+    close: () => p.handle.close(),
   };
 }
 
-/** What can be refused before any request: no such directory, not writable, a directory at the target. */
-export async function checkFileTarget(path: string): Promise<void> {
-  const target = resolve(path);
-  await checkWritableDirectory(path, target, dirname(target));
-}
-
-async function checkWritableDirectory(path: string, target: string, dir: string): Promise<void> {
-  try {
-    const st = await fsp.stat(dir);
-    if (!st.isDirectory()) throw new UsageError(`cannot write ${path}: ${dir} is not a directory`);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    const code = codeOf(err);
-    if (code === 'ENOENT') throw new UsageError(`cannot write ${path}: directory ${dir} does not exist`);
-    if (code === 'ENOTDIR') throw new UsageError(`cannot write ${path}: ${dir} is not a directory`);
-    throw new UsageError(`cannot write ${path}: ${reasonOf(err)}`, { cause: err });
-  }
-  try {
-    await fsp.access(dir, constants.W_OK | constants.X_OK);
-  } catch (err) {
-    throw new UsageError(`cannot write ${path}: directory ${dir} is not writable`, { cause: err });
-  }
-  const existing = await fsp.stat(target).catch(() => undefined);
-  if (existing?.isDirectory()) throw new UsageError(`cannot write ${path}: it is a directory`);
-}
-
-/** Makes the rename itself durable; some filesystems cannot fsync a directory, which is fine. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await fsp.open(dir, 'r').catch(() => undefined);
-  if (!handle) return;
-  await handle.sync().catch(() => undefined);
-  await handle.close().catch(() => undefined);
-}
-
-const REASONS: Record<string, string> = {
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'file too large',
-  EIO: 'input/output error',
-  EROFS: 'read-only file system',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOENT: 'no such file or directory',
-};
-
-function writeError(target: string, err: unknown): Error {
-  return new Error(`cannot write ${target}: ${reasonOf(err)}`, { cause: err });
-}
-
-function reasonOf(err: unknown): string {
-  const code = codeOf(err);
-  const reason = code ? REASONS[code] : undefined;
-  if (reason) return `${reason} (${code})`;
-  return err instanceof Error ? err.message : String(err);
-}
-
-function codeOf(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
+export { checkFileTarget };

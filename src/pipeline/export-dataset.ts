@@ -1,6 +1,6 @@
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Env } from '../core/env.js';
-import { InterruptedError, ServerError, UsageError } from '../core/errors.js';
+import { InterruptedError, ServerError } from '../core/errors.js';
 import type { Row } from '../core/columns.js';
 import { VERSION } from '../core/version.js';
 import { openFileSink, type FileOutput } from '../destinations/file.js';
@@ -10,7 +10,7 @@ import { stdoutSink } from '../destinations/stdout.js';
 import type { ExportObserver } from '../providers/types.js';
 import { writerFor } from '../writers/index.js';
 import type { Output } from '../writers/types.js';
-import { Checkpointer, checkpointPaths, fingerprint, finishedPrefix, loadWriterState } from './checkpoint.js';
+import { Checkpointer, checkpointPaths, discardProgress, fingerprint, finishedPrefix } from './checkpoint.js';
 import { WindowLedger } from './checks.js';
 import { clientFor } from './fetch.js';
 import { fileEntry, type ManifestDataset, type ManifestWindow } from './manifest.js';
@@ -41,20 +41,18 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   const partitioned = job.partitionBy !== undefined;
   const paths = job.checkpointing ? checkpointPaths(options.output!) : undefined;
 
+  // An earlier run's progress this run does not continue goes first, checkpoint before partial
+  // file, so no checkpoint ever describes a partial file this run has started to rewrite.
+  if (paths && !resumed) await discardProgress(paths);
   // The output is opened before the first request goes out.
   const out: Output | FileOutput | undefined = partitioned
     ? undefined
     : options.output === undefined
       ? stdoutSink(env.stdout, { gzip: options.gzip })
-      : await openFileSink(options.output, paths ? { temp: { path: paths.temp, resumeBytes: resumed?.bytes } } : { gzip: options.gzip });
+      : await openFileSink(options.output, paths ? { temp: { path: paths.temp, resume: resumed?.prefix } } : { gzip: options.gzip });
   // Parquet's state grows with its row groups: saved every 5 s rather than every second.
   const every = options.format === 'parquet' ? 5000 : 1000;
   const checkpoint = paths ? new Checkpointer(paths.checkpoint, { fingerprint: fingerprint(options), describe: `${options.dataset.name} ${options.from}..${options.to} as ${options.format}` }, () => Date.now(), resumed, every) : undefined;
-  const resumedState = resumed && paths ? await loadWriterState(paths.checkpoint, resumed) : undefined;
-  if (resumed?.writerState && !resumedState) {
-    await out?.abort();
-    throw new UsageError(`the checkpoint beside ${options.output} names ${resumed.writerState}, which is gone; run without --resume to start over`);
-  }
 
   const progress = observer.progress(options);
   const windows: ManifestWindow[] = resumed ? finishedPrefix(resumed).map((w) => ({ ...w })) : [];
@@ -109,7 +107,7 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
       if (replaced.length) observer.say(`removed ${partitions(replaced)} of the replaced export`);
       files = parts.map((p) => ({ path: resolvePath(dir, p.path), bytes: p.bytes, sha256: p.sha256, rows: p.rows, date: p.date }));
     } else {
-      const { writer, sink } = checkpoint ? await checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed, resumedState) : { writer: writerFor(options.format), sink: out!.sink };
+      const { writer, sink } = checkpoint ? await checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed) : { writer: writerFor(options.format), sink: out!.sink };
       // a resumed CSV already starts with its header
       const header = !(resumed && resumed.bytes > 0);
       written = await writer(rows, sink, { columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe, header });

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { VERSION } from '../core/version.js';
 import { listPartitions, type RunStamp } from '../destinations/partition-records.js';
+import { writeFileAtomic } from '../core/safe-files.js';
 import type { WindowInfo } from '../providers/types.js';
 
 // The sidecar a warehouse loader can trust, written last, as the commit record. It says what this
@@ -99,11 +100,10 @@ export async function describePartitions(root: string): Promise<Pick<Manifest, '
   return { partitions, runs };
 }
 
+/** Written last, atomically (exclusive temp, fsync, rename): a full disk names the file and leaves no temp file. */
 export async function writeManifest(path: string, manifest: Omit<Manifest, 'tool' | 'version'>): Promise<void> {
   const body: Manifest = { tool: 'mbuzz', version: VERSION, ...manifest };
-  const tmp = join(dirname(path), `.${Date.now()}.manifest.tmp`);
-  await fsp.writeFile(tmp, `${JSON.stringify(body, null, 2)}\n`);
-  await fsp.rename(tmp, path);
+  await writeFileAtomic(path, `${JSON.stringify(body, null, 2)}\n`);
 }
 
 export type { RunStamp };

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { addDays } from '../core/dates.js';
+import { addDays, parseIsoDate } from '../core/dates.js';
+import { writeFileAtomic } from '../core/safe-files.js';
 
 // Incremental runs for cron: per (dataset, profile, filters) the last UTC day exported complete.
 // The next run starts after it, re-reading --lookback days for late data (attribution reruns
@@ -29,7 +29,12 @@ export function stateKey(parts: { dataset: string; profile?: string; baseUrl: st
   return `${parts.dataset}|${parts.profile ?? '-'}|${filters}`;
 }
 
-export async function loadState(path: string): Promise<StateFile> {
+/**
+ * Reads and checks the whole state file before anything is planned from it: every entry's fields
+ * are the right type, and lastCompleteDay is a real day no later than today. A file damaged or
+ * edited by hand is a usage error naming the file and the key, never a date quietly moved.
+ */
+export async function loadState(path: string, today: string): Promise<StateFile> {
   let text: string;
   try {
     text = await fsp.readFile(path, 'utf8');
@@ -37,19 +42,44 @@ export async function loadState(path: string): Promise<StateFile> {
     if ((err as { code?: string }).code === 'ENOENT') return { version: 1, entries: {} };
     throw new UsageError(`cannot read --state ${path}: ${(err as Error).message}`);
   }
+  let s: StateFile;
   try {
-    const s = JSON.parse(text) as StateFile;
-    if (s.version !== 1 || typeof s.entries !== 'object' || s.entries === null) throw new Error('not an mbuzz state file');
-    return s;
+    s = JSON.parse(text) as StateFile;
   } catch (err) {
     throw new UsageError(`--state ${path} is not an mbuzz state file (${(err as Error).message})`);
   }
+  if (!isObject(s) || s.version !== 1 || !isObject(s.entries)) throw new UsageError(`--state ${path} is not an mbuzz state file (no version 1 and entries)`);
+  for (const [key, entry] of Object.entries(s.entries)) {
+    const problem = entryProblem(entry, today);
+    if (problem) throw new UsageError(`--state ${path}: entries[${JSON.stringify(key)}]${problem}; fix or remove that entry`);
+  }
+  return s;
 }
 
+/** What is wrong with one entry (`.field is …`), or undefined. */
+function entryProblem(entry: unknown, today: string): string | undefined {
+  if (!isObject(entry)) return ` is ${shown(entry)}, not an object`;
+  const e = entry as Record<string, unknown>;
+  const day = e.lastCompleteDay;
+  if (typeof day !== 'string' || parseIsoDate(day) === undefined) return `.lastCompleteDay is ${shown(day)}, not a calendar date (YYYY-MM-DD)`;
+  if (day > today) return `.lastCompleteDay is ${day}, after today (${today} UTC)`;
+  if (typeof e.updatedAt !== 'string') return `.updatedAt is ${shown(e.updatedAt)}, not a timestamp`;
+  if (typeof e.dataset !== 'string') return `.dataset is ${shown(e.dataset)}, not a dataset name`;
+  if (e.profile !== undefined && typeof e.profile !== 'string') return `.profile is ${shown(e.profile)}, not a profile name`;
+  return undefined;
+}
+
+function shown(v: unknown): string {
+  return v === undefined ? 'missing' : JSON.stringify(v);
+}
+
+function isObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Atomically (exclusive temp, fsync, rename): a full disk names the file and leaves no temp file. */
 export async function saveState(path: string, state: StateFile): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
-  await fsp.writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  await fsp.rename(tmp, path);
+  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /**

@@ -9,10 +9,11 @@ import { checkPartitionDir } from '../destinations/partitioned.js';
 import { DATASETS, findDataset, providerOf } from '../providers/registry.js';
 import type { ExportOptions } from '../providers/types.js';
 import { tableName } from '../schema/ddl.js';
-import { checkpointPaths, fingerprint, type Checkpoint } from './checkpoint.js';
+import { checkpointPaths, fingerprint } from './checkpoint.js';
+import { lockDirectory, lockFile } from './locks.js';
 import type { ExportFlags } from './request.js';
 import { resolveExport } from './resolve.js';
-import { canCheckpoint, findResume, whyNotResumable } from './resume.js';
+import { canCheckpoint, findResume, whyNotResumable, type ResumePoint } from './resume.js';
 import { checkSameExport } from './same-export.js';
 import { loadState, stateKey, stateWindow, type StateFile } from './state.js';
 
@@ -27,8 +28,8 @@ export interface ExportJob {
   partitionBy?: 'date';
   /** Keeps a checkpoint beside a single output file as it goes. */
   checkpointing: boolean;
-  /** The checkpoint this run continues (--resume). */
-  resumed?: Checkpoint;
+  /** The checkpoint this run continues (--resume), its partial file verified. */
+  resumed?: ResumePoint;
   /** The --state entry this job advances. */
   stateKey?: string;
   /** --replace-export: dates of another export's partitions in -o DIR, replaced or removed at commit. */
@@ -68,7 +69,10 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   if (flags.partitionBy && flags.maxRows !== undefined) throw new UsageError('--max-rows would cut a day short, and a partition replaces its day whole: drop --max-rows with --partition-by');
   if (flags.replaceExport && !flags.partitionBy) throw new UsageError('--replace-export goes with --partition-by date');
   const datasets = multi ? (flags.datasets ?? DATASETS.filter((d) => d.provider === 'mbuzz').map((d) => d.name)).map(findDataset) : [findDataset(flags.dataset)];
-  const state = flags.state !== undefined ? { path: flags.state, file: await loadState(flags.state) } : undefined;
+  // --state: a regular file (or none yet) in a writable directory, locked before it is read
+  const statePath = flags.state !== undefined ? await checkFileTarget(flags.state, '') : undefined;
+  if (statePath !== undefined) await lockFile(statePath, `--state ${flags.state}`, say);
+  const state = statePath !== undefined ? { path: statePath, file: await loadState(statePath, today) } : undefined;
 
   const jobs: ExportJob[] = [];
   for (const dataset of datasets) {
@@ -95,17 +99,24 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   for (const job of jobs) checkJob(job, flags, env);
 
   // The pure checks passed: now what needs the filesystem, still before any request.
-  if (multi) await ensureDir(flags.output!);
+  if (multi) {
+    await ensureDir(flags.output!);
+    await lockDirectory(flags.output!, `-o ${flags.output}`, say);
+  }
   for (const job of jobs) {
     const { options } = job;
     for (const w of options.warnings) say(`warning: ${w}`);
     if (options.output === undefined) continue;
     if (job.partitionBy) {
       await checkPartitionDir(options.output);
+      await lockDirectory(options.output, `-o ${options.output}`, say);
       job.replaces = await checkSameExport(options.output, options, flags.replaceExport === true, say);
-    } else await checkFileTarget(options.output);
-    if (job.checkpointing) {
-      job.resumed = await findResume(checkpointPaths(options.output).checkpoint, fingerprint(options), flags.resume === true, options.output, say);
+    } else {
+      // a symlink of ours to a regular file is written through: the run works on the file it leads to
+      const target = await checkFileTarget(options.output);
+      await lockFile(target, `-o ${options.output}`, say);
+      if (target !== options.output) job.options = { ...options, output: target };
+      if (job.checkpointing) job.resumed = await findResume(checkpointPaths(target), fingerprint(options), flags.resume === true, target, say);
     }
   }
   const manifestPath = multi || flags.partitionBy ? join(flags.output!, '_manifest.json') : flags.manifest ? `${jobs[0]?.options.output ?? ''}.manifest.json` : undefined;

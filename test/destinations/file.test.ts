@@ -1,10 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lchownSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import { CONVERSIONS_COLUMNS } from '../../src/providers/mbuzz/schemas.js';
-import { openFileSink, type TempFile } from '../../src/destinations/file.js';
+import { checkFileTarget, openFileSink, type TempFile } from '../../src/destinations/file.js';
 import { writeCsv } from '../../src/writers/csv.js';
 import { fixtureRows, parseCsvWithPython, rowsOf, tempDir } from '../writers/helpers.js';
 
@@ -82,6 +83,29 @@ describe('openFileSink', () => {
     await out.sink.write('x'.repeat(100_000));
     await out.abort();
     expect(ls()).toEqual([]);
+  });
+
+  it('a checkpointed temp file: settle gives its length and the sha256 of exactly those bytes, hashed as written', async () => {
+    const target = join(tmp.dir, 'cp.ndjson');
+    const partial = join(tmp.dir, '.cp.ndjson.mbuzz-partial');
+    const out = await openFileSink(target, { temp: { path: partial } });
+    await out.sink.write('{"a":1}\n');
+    await out.sink.write(Buffer.from('{"a":2}\n'.repeat(50_000)));
+    const settled = await out.settle({ sync: true });
+    const onDisk = readFileSync(partial);
+    expect(settled).toEqual({ bytes: onDisk.length, sha256: createHash('sha256').update(onDisk).digest('hex') });
+    await out.commit();
+    expect(ls()).toEqual(['cp.ndjson']);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('a symlink owned by another user is not followed (needs root to make one)', async () => {
+    writeFileSync(join(tmp.dir, 'real.csv'), 'old\n');
+    symlinkSync(join(tmp.dir, 'real.csv'), join(tmp.dir, 'link.csv'));
+    lchownSync(join(tmp.dir, 'link.csv'), 4242, 4242);
+    await expect(checkFileTarget(join(tmp.dir, 'link.csv'))).rejects.toThrow(
+      new UsageError(`cannot write ${join(tmp.dir, 'link.csv')}: it is a symbolic link owned by another user (uid 4242); mbuzz does not follow it`),
+    );
+    expect(await checkFileTarget(join(tmp.dir, 'real.csv'))).toBe(join(tmp.dir, 'real.csv'));
   });
 
   describe('refuses, before creating anything, a target it cannot write (UsageError naming the path)', () => {

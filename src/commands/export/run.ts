@@ -1,5 +1,6 @@
 import type { Env } from '../../core/env.js';
 import type { ExitCode } from '../../core/errors.js';
+import { releaseHeldLocks } from '../../core/lock.js';
 import { loadConfig } from '../../config/load.js';
 import { configSpec } from '../../providers/registry.js';
 import type { RunObserver } from '../../pipeline/observer.js';
@@ -28,7 +29,12 @@ export async function runExport(flags: ExportFlags, env: Env): Promise<ExitCode>
     say,
     progress: (options) => createProgress(env, { enabled: options.progress && !options.quiet && !options.verbose, quiet: options.quiet, label: options.dataset.name }),
   };
-  const plan = await planExport(flags, env, loaded, say);
-  await runPlan(plan, env, observer);
+  try {
+    const plan = await planExport(flags, env, loaded, say);
+    await runPlan(plan, env, observer);
+  } finally {
+    // the locks planExport took on the targets and the --state file, on every way out
+    await releaseHeldLocks();
+  }
   return 0;
 }

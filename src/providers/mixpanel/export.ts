@@ -7,7 +7,7 @@ import { drive } from '../../paginate/drive.js';
 import type { Row } from '../../core/columns.js';
 import { inWindow, type WindowRows } from '../../core/window-rows.js';
 import type { DatasetDef, ExportContext, ExportOptions } from '../types.js';
-import { DEFAULT_BASE_URL, exportBase, HOSTS_NOTE } from './hosts.js';
+import { exportBase, HOSTS_NOTE } from './hosts.js';
 import { checkJsonlEnd, countJsonlLines, jsonlBatches } from './jsonl.js';
 import { DAYS_PER_REQUEST, EXPORT_CREDENTIALS, EXPORT_EVENTS, Params, WHERE } from './params.js';
 import { EXPORT_COLUMNS } from './schemas.js';

@@ -5,7 +5,6 @@ import type { DatasetDef, ExportContext, ExportOptions, ParamSpec } from '../typ
 import { callLegacy } from './api.js';
 import { flattenEventNames, flattenEventProperties, flattenEvents, flattenEventsTop, flattenPropertiesTop, flattenPropertyValues, flattenRetention } from './flatten-events.js';
 import { flattenFunnelDates, flattenFunnelNames, flattenFunnelProperties, flattenFunnelPropertyNames, flattenFunnels } from './flatten-funnels.js';
-import { DEFAULT_BASE_URL } from './hosts.js';
 import { EVENT, EVENTS, FUNNEL, FUNNEL_UNIT, FUNNELS, LEGACY_CREDENTIALS, limit, NAME, Params, TYPE, UNIT, VALUES } from './params.js';
 import * as S from './schemas.js';
 import type { ParamValue } from './sign.js';
