@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntegrityError, ServerError } from '../../../src/core/errors.js';
 import type { Row } from '../../../src/core/columns.js';
 import { checkPostgresTarget, openPostgresLoad, parsePostgresUrl, type LoadScope, type PgTableSpec, type PostgresLoad } from '../../../src/destinations/postgres/index.js';
+import { copyLine } from '../../../src/destinations/postgres/encode.js';
 import { CONVERSIONS_COLUMNS } from '../../../src/providers/mbuzz/schemas.js';
+import { from as copyFrom } from 'pg-copy-streams';
 import { fixtureRows, rowsOf } from '../../writers/helpers.js';
 import { pgSkipReason, PG_PASSWORD, startPostgres, type PgServer } from './pg-server.js';
 
@@ -69,6 +71,24 @@ describe.skipIf(pgSkipReason !== undefined)(`PostgreSQL loads${pgSkipReason ? ` 
       { name: '\\.', campaign_null: false, campaign: '', source_null: true },
       { name: '"', campaign_null: true, campaign: null, source_null: false },
     ]);
+  });
+
+  it('the COPY encoder quotes a lone \\. so a one-column line is not read as end-of-data', async () => {
+    const client = await pg.client();
+    try {
+      await client.query('CREATE TABLE one_column (x text)');
+      const line = copyLine([{ name: 'x', type: 'string', nullable: true }]);
+      const stream = client.query(copyFrom('COPY one_column (x) FROM STDIN WITH (FORMAT csv)'));
+      await new Promise<void>((res, rej) => {
+        stream.on('finish', () => res());
+        stream.on('error', rej);
+        stream.end(['\\.', 'after', null, ''].map((x) => line({ x })).join(''));
+      });
+      const back = await client.query<{ x: string | null }>('SELECT x FROM one_column');
+      expect(back.rows.map((r) => r.x)).toEqual(['\\.', 'after', null, '']);
+    } finally {
+      await client.end();
+    }
   });
 
   it('a re-run replaces the days instead of duplicating them, and records each load', async () => {
