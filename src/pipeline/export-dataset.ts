@@ -13,6 +13,7 @@ import { Checkpointer, checkpointPaths, fingerprint, finishedPrefix, loadWriterS
 import { clientFor } from './fetch.js';
 import { fileEntry, type ManifestDataset, type ManifestWindow } from './manifest.js';
 import type { RunObserver } from './observer.js';
+import { openPostgres } from './postgres.js';
 import { checkpointedWriter } from './resume.js';
 import { rowsOf } from './rows.js';
 import { summary } from './summary.js';
@@ -36,11 +37,12 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   const paths = job.checkpointing ? checkpointPaths(options.output!) : undefined;
 
   // The output is opened before the first request goes out.
-  const out: Output | FileOutput | undefined = partitioned
+  const pgOut = job.postgres ? await openPostgres(job.postgres, options, env, (line) => observer.say(line)) : undefined;
+  const out: Output | FileOutput | undefined = pgOut ?? (partitioned
     ? undefined
     : options.output === undefined
       ? stdoutSink(env.stdout, { gzip: options.gzip })
-      : await openFileSink(options.output, paths ? { temp: { path: paths.temp, resumeBytes: resumed?.bytes } } : { gzip: options.gzip });
+      : await openFileSink(options.output, paths ? { temp: { path: paths.temp, resumeBytes: resumed?.bytes } } : { gzip: options.gzip }));
   // Parquet's state grows with its row groups: saved every 5 s rather than every second.
   const every = options.format === 'parquet' ? 5000 : 1000;
   const checkpoint = paths ? new Checkpointer(paths.checkpoint, { fingerprint: fingerprint(options), describe: `${options.dataset.name} ${options.from}..${options.to} as ${options.format}` }, () => Date.now(), resumed, every) : undefined;
@@ -81,13 +83,13 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
       if (removed.length) observer.say(`removed ${removed.length} stale partitions of days that are now empty`);
       for (const p of parts) files.push(await fileEntry(options.output!, join(options.output!, p.path), { rows: p.rows, date: p.date }));
     } else {
-      const { writer, sink } = checkpoint ? await checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed, resumedState) : { writer: writerFor(options.format), sink: out!.sink };
+      const { writer, sink } = checkpoint ? await checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed, resumedState) : { writer: pgOut?.writer ?? writerFor(options.format), sink: out!.sink };
       // a resumed CSV already starts with its header
       const header = !(resumed && resumed.bytes > 0);
       written = await writer(rows, sink, { columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe, header });
       await out!.commit();
       await checkpoint?.remove();
-      if (options.output !== undefined) files = [await fileEntry(dirname(resolvePath(options.output)), options.output, { rows: (resumed?.rows ?? 0) + written })];
+      if (options.output !== undefined && !pgOut) files = [await fileEntry(dirname(resolvePath(options.output)), options.output, { rows: (resumed?.rows ?? 0) + written })];
     }
   } catch (err) {
     progress.stop();
