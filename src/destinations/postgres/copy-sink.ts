@@ -16,6 +16,11 @@ const YIELD_BYTES = 1 << 20;
 
 export class CopySink implements Sink {
   private readonly inner: StreamSink;
+  /** Rejects with the COPY's failure. pg-copy-streams reports a refused row or a dropped
+   *  connection by an 'error' event without closing the stream, so a write waiting for 'drain'
+   *  would otherwise wait forever. */
+  private readonly failed: Promise<never>;
+  private failure: Error | undefined;
   private sinceTurn = 0;
 
   constructor(
@@ -23,10 +28,17 @@ export class CopySink implements Sink {
     mapError: (err: unknown) => Error,
   ) {
     this.inner = new StreamSink(stream, mapError);
+    this.failed = new Promise<never>((_, reject) => {
+      stream.on('error', (err: unknown) => {
+        this.failure ??= this.inner.fail(err);
+        reject(this.failure);
+      });
+    });
+    this.failed.catch(() => undefined);
   }
 
   async write(chunk: Uint8Array | string): Promise<void> {
-    await this.inner.write(chunk);
+    await Promise.race([this.inner.write(chunk), this.failed]);
     this.sinceTurn += chunk.length;
     if (this.sinceTurn >= YIELD_BYTES) {
       this.sinceTurn = 0;
@@ -36,21 +48,19 @@ export class CopySink implements Sink {
 
   /** Ends the COPY; resolves with the rows the server copied, or rejects with why it refused. */
   async finish(): Promise<number> {
-    await this.inner.flushed();
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: unknown) => reject(this.inner.fail(err));
-      this.stream.once('error', onError);
-      this.stream.once('finish', () => {
-        this.stream.removeListener('error', onError);
-        resolve();
-      });
+    await Promise.race([this.inner.flushed(), this.failed]);
+    const finished = new Promise<void>((resolve) => {
+      this.stream.once('finish', () => resolve());
       this.stream.end();
     });
+    await Promise.race([finished, this.failed]);
     return this.stream.rowCount;
   }
 
   /** Abandons the COPY: pg-copy-streams sends CopyFail and the server discards what it had. */
   destroy(): void {
-    if (!this.stream.destroyed && !this.stream.writableFinished) this.stream.destroy(new Error('mbuzz: load aborted'));
+    // after a failure the COPY is over already (and pg-copy-streams has let go of the connection)
+    if (this.failure || this.stream.destroyed || this.stream.writableFinished) return;
+    this.stream.destroy(new Error('mbuzz: load aborted'));
   }
 }

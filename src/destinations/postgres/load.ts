@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import type { ClientBase } from 'pg';
 import type { CopyStreamQuery } from 'pg-copy-streams';
 import { IntegrityError, UsageError } from '../../core/errors.js';
 import type { Output, RowWriter } from '../../writers/types.js';
+import { checkShape, resolveTable } from './check.js';
+import { CopySink } from './copy-sink.js';
 import { writeCopyRows } from './encode.js';
 import { connectFailure, loadFailure } from './errors.js';
 import { recordLoad } from './loads.js';
 import { resolvePassword, type PasswordOptions } from './password.js';
 import { checkScope, checkSpec, describeScope, scopeWhere, type LoadScope, type PgTableSpec } from './scope.js';
-import { openSession } from './session.js';
-import { CopySink } from './copy-sink.js';
-import { checkShape, resolveTable } from './check.js';
-import { readTable } from './table-shape.js';
+import { openSession, type PgSession } from './session.js';
 import { qualified, quoteIdent } from './table-name.js';
+import { readTable } from './table-shape.js';
 import type { PgTarget } from './url.js';
 
 // One load: the days (and filter) it covers are replaced inside ONE transaction.
@@ -58,7 +59,7 @@ export async function openPostgresLoad(target: PgTarget, options: PostgresLoadOp
   const scope: LoadScope = { ...options.scope, days: [...new Set(options.scope.days)].sort() };
   checkScope(spec, scope);
   const password = await resolvePassword(target, options);
-  let session;
+  let session: PgSession;
   try {
     session = await openSession(target, password.password);
   } catch (err) {
@@ -150,7 +151,7 @@ export async function openPostgresLoad(target: PgTarget, options: PostgresLoadOp
 }
 
 /** Takes the (table, day) locks in day order in one statement; says so when it has to wait. */
-async function lockDays(client: import('pg').ClientBase, table: string, days: readonly string[], onWait: () => void): Promise<void> {
+async function lockDays(client: ClientBase, table: string, days: readonly string[], onWait: () => void): Promise<void> {
   const timer = setTimeout(onWait, WAIT_NOTE_MS);
   try {
     await client.query(

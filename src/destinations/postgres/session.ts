@@ -24,6 +24,9 @@ export interface PgSession {
 let driver: Promise<typeof import('pg')> | undefined;
 const loadDriver = () => (driver ??= import('pg'));
 
+/** How long a clean goodbye may take before the socket is simply closed (the server rolls back either way). */
+const END_TIMEOUT_MS = 5000;
+
 /** Server said N to SSLRequest: pg's wording. */
 const NO_TLS = 'The server does not support SSL connections';
 
@@ -72,10 +75,19 @@ async function connect(target: PgTarget, password: string | undefined, ssl: Clie
       get failure() {
         return failure;
       },
-      end: () => client.end().catch(() => undefined),
+      end: () => endWithin(client, END_TIMEOUT_MS),
     };
   } catch (err) {
     await client.end().catch(() => undefined);
     throw err;
   }
+}
+
+/** client.end(), but a peer that stopped answering cannot hold the run: the socket is destroyed after `ms`. */
+async function endWithin(client: Client, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  const ended = await Promise.race([client.end().then(() => 'ended' as const, () => 'ended' as const), late]);
+  clearTimeout(timer);
+  if (ended === 'late') (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
