@@ -15,6 +15,7 @@ import { WindowLedger } from './checks.js';
 import { clientFor } from './fetch.js';
 import { fileEntry, type ManifestDataset, type ManifestWindow } from './manifest.js';
 import type { RunObserver } from './observer.js';
+import { openPostgres } from './postgres.js';
 import { checkpointedWriter } from './resume.js';
 import { rowsOf } from './rows.js';
 import { exportIdentity, sourceFingerprint } from './same-export.js';
@@ -45,11 +46,12 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   // file, so no checkpoint ever describes a partial file this run has started to rewrite.
   if (paths && !resumed) await discardProgress(paths);
   // The output is opened before the first request goes out.
-  const out: Output | FileOutput | undefined = partitioned
+  const pgOut = job.postgres ? await openPostgres(job.postgres, options, env, (line) => observer.say(line)) : undefined;
+  const out: Output | FileOutput | undefined = pgOut ?? (partitioned
     ? undefined
     : options.output === undefined
       ? stdoutSink(env.stdout, { gzip: options.gzip })
-      : await openFileSink(options.output, paths ? { temp: { path: paths.temp, resume: resumed?.prefix } } : { gzip: options.gzip });
+      : await openFileSink(options.output, paths ? { temp: { path: paths.temp, resume: resumed?.prefix } } : { gzip: options.gzip }));
   // Parquet's state grows with its row groups: saved every 5 s rather than every second.
   const every = options.format === 'parquet' ? 5000 : 1000;
   const checkpoint = paths ? new Checkpointer(paths.checkpoint, { fingerprint: fingerprint(options), describe: `${options.dataset.name} ${options.from}..${options.to} as ${options.format}` }, () => Date.now(), resumed, every) : undefined;
@@ -107,13 +109,13 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
       if (replaced.length) observer.say(`removed ${partitions(replaced)} of the replaced export`);
       files = parts.map((p) => ({ path: resolvePath(dir, p.path), bytes: p.bytes, sha256: p.sha256, rows: p.rows, date: p.date }));
     } else {
-      const { writer, sink } = checkpoint ? await checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed) : { writer: writerFor(options.format), sink: out!.sink };
+      const { writer, sink } = checkpoint ? await checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed) : { writer: pgOut?.writer ?? writerFor(options.format), sink: out!.sink };
       // a resumed CSV already starts with its header
       const header = !(resumed && resumed.bytes > 0);
       written = await writer(rows, sink, { columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe, header });
       await out!.commit();
       await checkpoint?.remove();
-      if (options.output !== undefined) files = [await fileEntry(resolvePath(options.output), { rows: (resumed?.rows ?? 0) + written })];
+      if (options.output !== undefined && !pgOut) files = [await fileEntry(resolvePath(options.output), { rows: (resumed?.rows ?? 0) + written })];
     }
   } catch (err) {
     progress.stop();

@@ -9,8 +9,10 @@ import { checkPartitionDir } from '../destinations/partitioned.js';
 import { DATASETS, findDataset, providerOf } from '../providers/registry.js';
 import type { ExportOptions } from '../providers/types.js';
 import { tableName } from '../schema/ddl.js';
+import type { PgTarget } from '../destinations/postgres/url.js';
 import { checkpointPaths, fingerprint } from './checkpoint.js';
 import { lockDirectory, lockFile } from './locks.js';
+import { checkPostgres, postgresTarget, withDatasetTable } from './postgres.js';
 import type { ExportFlags } from './request.js';
 import { resolveExport } from './resolve.js';
 import { canCheckpoint, findResume, whyNotResumable, type ResumePoint } from './resume.js';
@@ -34,6 +36,8 @@ export interface ExportJob {
   stateKey?: string;
   /** --replace-export: dates of another export's partitions in -o DIR, replaced or removed at commit. */
   replaces?: string[];
+  /** -o postgresql://...: the load's target (options.output then holds its masked label). */
+  postgres?: PgTarget;
 }
 
 export interface ExportPlan {
@@ -55,6 +59,7 @@ export interface Loaded {
 export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, say: (line: string) => void): Promise<ExportPlan> {
   const today = utcToday(env.now());
   const multi = flags.dataset === 'all';
+  const pg = postgresTarget(flags, env);
   if (flags.datasets && !multi) throw new UsageError('--datasets goes with `mbuzz export all`');
   if (multi && flags.output === undefined) throw new UsageError('`mbuzz export all` needs -o DIR');
   if (flags.state !== undefined && flags.rangeDays !== undefined) throw new UsageError('--state decides the dates itself: drop --range');
@@ -77,7 +82,8 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   const jobs: ExportJob[] = [];
   for (const dataset of datasets) {
     const resolve = (f: ExportFlags): ExportOptions => resolveExport({ dataset, provider: providerOf(dataset), flags: f, config: loaded.config, configFile: loaded.file, vars: env.vars, today });
-    let f: ExportFlags = { ...flags, dataset: dataset.name };
+    // a PostgreSQL URL is no path: nothing downstream of resolve sees it as one
+    let f: ExportFlags = { ...flags, dataset: dataset.name, ...(pg ? { output: undefined } : {}) };
     if (multi) {
       const format = resolve({ ...f, output: undefined }).format;
       f = { ...f, output: join(flags.output!, flags.partitionBy ? tableName(dataset.name) : `${tableName(dataset.name)}.${format}`), format };
@@ -94,6 +100,11 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
       f = { ...f, from: w.from, to: w.to };
     }
     const options = resolve(f);
+    if (pg) {
+      const target = withDatasetTable(pg, dataset.name);
+      jobs.push({ options: { ...options, output: target.label, format: 'csv' }, checkpointing: false, stateKey: key, postgres: target });
+      continue;
+    }
     jobs.push({ options, partitionBy: flags.partitionBy, checkpointing: canCheckpoint(options, flags.partitionBy !== undefined), stateKey: key });
   }
   for (const job of jobs) checkJob(job, flags, env);
@@ -106,6 +117,10 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   for (const job of jobs) {
     const { options } = job;
     for (const w of options.warnings) say(`warning: ${w}`);
+    if (job.postgres) {
+      await checkPostgres(job.postgres, options, env, say);
+      continue;
+    }
     if (options.output === undefined) continue;
     if (job.partitionBy) {
       await checkPartitionDir(options.output);

@@ -18,8 +18,18 @@ export function tableName(dataset: string): string {
   return dataset.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
+/** The SQL type a column of this type gets in the dialect (upper case, as the DDL writes it). */
+export function sqlType(type: ColumnType, dialect: Dialect): string {
+  return TYPES[dialect][type];
+}
+
 export function createTable(dataset: string, columns: readonly Column[], dialect: Dialect): string {
+  return createTableNamed(quoteIdent(tableName(dataset)), columns, dialect);
+}
+
+/** The same statement for a name the caller has already qualified and quoted (a destination's "schema"."table"). */
+export function createTableNamed(quotedName: string, columns: readonly Column[], dialect: Dialect): string {
   const width = Math.max(...columns.map((c) => quoteIdent(c.name).length));
   const lines = columns.map((c) => `  ${quoteIdent(c.name).padEnd(width)} ${TYPES[dialect][c.type]}${c.nullable ? '' : ' NOT NULL'}`);
-  return `CREATE TABLE ${quoteIdent(tableName(dataset))} (\n${lines.join(',\n')}\n);\n`;
+  return `CREATE TABLE ${quotedName} (\n${lines.join(',\n')}\n);\n`;
 }
