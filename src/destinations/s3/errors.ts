@@ -27,6 +27,8 @@ export interface ErrorContext {
   doing: string;
   /** Where S3 is, for "cannot reach" messages. */
   endpoint?: string;
+  /** The AWS_PROFILE in use, named when its credentials cannot be found. */
+  profile?: string;
   /** Values that must never appear in a message. */
   secrets: readonly string[];
 }
@@ -34,13 +36,15 @@ export interface ErrorContext {
 export function s3Error(err: unknown, stage: Stage, ctx: ErrorContext): MbuzzError | Error {
   const e = (err ?? {}) as { name?: string; Code?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   if (err instanceof MbuzzError) return err;
-  const code = e.Code ?? e.name ?? e.code ?? 'Error';
+  // S3's error code (Code, or the SDK's class name), else Node's (ECONNREFUSED) under a plain Error
+  const code = e.Code ?? (e.name && e.name !== 'Error' ? e.name : undefined) ?? e.code ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
   const clean = (s: string) => redact(s, ctx.secrets);
   const detail = clean(firstLine(e.message ?? '') || code);
   const cause = { cause: err };
 
   if (code === 'CredentialsProviderError' || /could not load credentials/i.test(e.message ?? '')) {
+    if (ctx.profile) return new UsageError(`cannot ${ctx.doing}: no AWS credentials found for profile "${ctx.profile}" (AWS_PROFILE) in ~/.aws/credentials or ~/.aws/config: ${detail}`, cause);
     return new UsageError(`cannot ${ctx.doing}: no AWS credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with a profile in ~/.aws): ${detail}`, cause);
   }
   if (code === 'NoSuchBucket') return new UsageError(`cannot ${ctx.doing}: the bucket does not exist (NoSuchBucket)`, cause);

@@ -31,7 +31,7 @@ export class S3PartitionDir {
 
   /** The pre-flight check: may we write under the prefix? (A probe key there; see S3Store.check.) */
   check(): Promise<void> {
-    return this.store.check(this.store.probeKey(this.prefix));
+    return this.store.check(this.store.probeKey(this.prefix), `under ${this.url}`);
   }
 
   /** Relative name of a partition's file, as the manifest lists it: `date=2026-05-01/part-0000.parquet`. */

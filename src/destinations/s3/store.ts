@@ -58,9 +58,9 @@ export class S3Store {
    * fails. One request answers all four questions (NoSuchBucket, InvalidAccessKeyId /
    * SignatureDoesNotMatch, AccessDenied), with no s3:ListBucket or s3:DeleteObject needed.
    */
-  async check(key: string): Promise<void> {
+  async check(key: string, what = this.url(key)): Promise<void> {
     const { sdk, client } = this;
-    const doing = `write ${this.url(key)}`;
+    const doing = `write ${what}`;
     try {
       await client.config.credentials();
     } catch (err) {
@@ -206,7 +206,7 @@ export class S3Store {
   private error(err: unknown, stage: Stage, doing: string): Error {
     const c = this.settings.credentials;
     const secrets = [c?.secretAccessKey, c?.sessionToken, this.options.vars.AWS_SECRET_ACCESS_KEY, this.options.vars.AWS_SESSION_TOKEN].filter((s): s is string => !!s);
-    return s3Error(err, stage, { doing, endpoint: this.settings.endpoint, secrets });
+    return s3Error(err, stage, { doing, endpoint: this.settings.endpoint, profile: this.settings.profile, secrets });
   }
 }
 

@@ -21,6 +21,8 @@ export interface Faults {
   failPart?: number;
   /** CompleteMultipartUpload always answers 500. */
   failComplete?: boolean;
+  /** UploadPart is never answered (until the client gives up). */
+  hangParts?: boolean;
 }
 
 export interface S3Server {

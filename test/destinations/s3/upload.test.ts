@@ -141,6 +141,27 @@ describe('S3 object output', () => {
     }
   });
 
+  it('holds at most two parts in flight: with parts unanswered, the write of a third waits; abort cancels them', async () => {
+    const stuck = await startS3Server({ faults: { hangParts: true } });
+    const s = await S3Store.open('mbuzz-test', stuck.options({ partSize: 5 * MiB, queueSize: 2 }));
+    try {
+      const out = await s.openOutput('h/x.bin');
+      const part = patternBytes(5 * MiB, 11);
+      await out.sink.write(part); // part 1 in flight
+      await out.sink.write(part); // part 2 in flight
+      const third = out.sink.write(part).then(() => 'written', () => 'failed');
+      // Never resolves while the first two hang; a wait is only the time we give a wrong answer to show up.
+      expect(await Promise.race([third, new Promise((r) => setTimeout(() => r('waiting'), 1500))])).toBe('waiting');
+      await out.abort();
+      expect(await third).toBe('failed');
+      expect(await stuck.uploads()).toEqual([]);
+      expect(await stuck.keys()).toEqual([]);
+    } finally {
+      s.close();
+      await stuck.stop();
+    }
+  });
+
   it('a commit that fails (CompleteMultipartUpload refused) aborts the upload itself', async () => {
     const faulty = await startS3Server({ faults: { failComplete: true } });
     const s = await S3Store.open('mbuzz-test', faulty.options({ partSize: 5 * MiB }));

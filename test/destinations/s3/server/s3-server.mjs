@@ -9,7 +9,7 @@
 //  - a read-only access key (s3rver has no IAM): writes with it get 403 AccessDenied, as S3 answers;
 //  - a log of the requests it was sent (config.log);
 //  - faults on cue, like the API sandbox's: a part number whose UploadPart always fails with 500,
-//    a CompleteMultipartUpload that always fails with 500.
+//    a CompleteMultipartUpload that always fails with 500, UploadParts that are never answered.
 // Usage: node s3-server.mjs '{"dir":"/tmp/x","buckets":["b"],"accounts":{...},"faults":{"failPart":3}}'
 // Prints one JSON line {"port":N} once listening; stops on SIGTERM.
 import { createRequire } from 'node:module';
@@ -96,6 +96,11 @@ async function extras(ctx, next) {
           .map((u) => ({ Key: u.key, UploadId: u.id, Initiated: u.initiated.toISOString(), StorageClass: 'STANDARD' })),
       },
     };
+    return;
+  }
+  if (method === 'PUT' && 'uploadId' in ctx.query && faults.hangParts) {
+    // never answer; give up only when the client does
+    await new Promise((resolve) => ctx.req.socket.once('close', resolve));
     return;
   }
   if (method === 'PUT' && 'uploadId' in ctx.query && Number(ctx.query.partNumber) === faults.failPart) {
