@@ -10,4 +10,6 @@
 export { isS3Url, parseS3ObjectUrl, parseS3PrefixUrl, parseS3Url, s3Url, type S3Location } from './url.js';
 export { S3Store, contentTypeOf, type OutputOptions, type S3StoreOptions } from './store.js';
 export { S3PartitionDir } from './partitions.js';
+export { S3ObjectTarget, checkS3Object } from './object.js';
+export type { S3Output } from './upload.js';
 export type { S3Credentials, S3Overrides, S3Settings } from './settings.js';

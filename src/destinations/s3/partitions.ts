@@ -1,4 +1,4 @@
-import type { Output } from '../../writers/types.js';
+import type { S3Output } from './upload.js';
 import { S3Store, type OutputOptions, type S3StoreOptions } from './store.js';
 import { parseS3PrefixUrl } from './url.js';
 
@@ -40,7 +40,7 @@ export class S3PartitionDir {
   }
 
   /** Starts replacing a day's partition; the new file is visible at commit. */
-  openPartition(date: string, ext: string, options: OutputOptions = {}): Promise<Output & { readonly url: string }> {
+  openPartition(date: string, ext: string, options: OutputOptions = {}): Promise<S3Output> {
     return this.store.openOutput(this.prefix + this.partitionFile(date, ext), options);
   }
 

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { gzipSink } from '../gzip.js';
-import type { Output } from '../../writers/types.js';
 import { codeOf, s3Error, type Stage } from './errors.js';
 import { createClient, type SdkModule } from './sdk.js';
 import { resolveS3Settings, type S3Overrides, type S3Settings, type Vars } from './settings.js';
@@ -84,7 +83,7 @@ export class S3Store {
   }
 
   /** An Output whose object appears at `key` on commit, and never otherwise. */
-  async openOutput(key: string, options: OutputOptions = {}): Promise<Output & { readonly url: string }> {
+  async openOutput(key: string, options: OutputOptions = {}): Promise<S3Output> {
     if (options.abortStale !== false) await this.abortStaleUploads(key);
     const upload: S3Output = openUpload(
       { sdk: this.sdk, client: this.client, bucket: this.bucket, key },
@@ -100,6 +99,9 @@ export class S3Store {
     const gz = gzipSink(upload.sink);
     return {
       url: upload.url,
+      get bytes() {
+        return upload.bytes;
+      },
       sink: gz.sink,
       async commit() {
         try {

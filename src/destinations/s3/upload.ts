@@ -40,7 +40,7 @@ export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PARTS = 10_000;
 
-/** An Output whose object appears at `commit`; `bytes` counts what was written so far. */
+/** An Output whose object appears at `commit`; `bytes` counts the bytes of the object so far. */
 export interface S3Output extends Output {
   readonly bytes: number;
   readonly url: string;
