@@ -5,6 +5,8 @@ import { eachDay } from '../core/dates.js';
 import type { Row } from '../core/columns.js';
 import { openFileSink, type FileOutput } from '../destinations/file.js';
 import { removeEmptyPartitions, writePartitions } from '../destinations/partitioned.js';
+import { S3ObjectTarget } from '../destinations/s3/object.js';
+import { isS3Url } from '../destinations/s3/url.js';
 import { stdoutSink } from '../destinations/stdout.js';
 import type { ExportObserver } from '../providers/types.js';
 import { writerFor } from '../writers/index.js';
@@ -36,11 +38,14 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   const paths = job.checkpointing ? checkpointPaths(options.output!) : undefined;
 
   // The output is opened before the first request goes out.
+  const s3 = !partitioned && options.output !== undefined && isS3Url(options.output) ? await S3ObjectTarget.open(options.output, { vars: env.vars, home: env.home, onWarning: (l) => observer.say(`warning: ${l}`) }) : undefined;
   const out: Output | FileOutput | undefined = partitioned
     ? undefined
     : options.output === undefined
       ? stdoutSink(env.stdout, { gzip: options.gzip })
-      : await openFileSink(options.output, paths ? { temp: { path: paths.temp, resumeBytes: resumed?.bytes } } : { gzip: options.gzip });
+      : s3
+        ? await s3.openOutput({ gzip: options.gzip })
+        : await openFileSink(options.output, paths ? { temp: { path: paths.temp, resumeBytes: resumed?.bytes } } : { gzip: options.gzip });
   // Parquet's state grows with its row groups: saved every 5 s rather than every second.
   const every = options.format === 'parquet' ? 5000 : 1000;
   const checkpoint = paths ? new Checkpointer(paths.checkpoint, { fingerprint: fingerprint(options), describe: `${options.dataset.name} ${options.from}..${options.to} as ${options.format}` }, () => Date.now(), resumed, every) : undefined;
@@ -87,7 +92,7 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
       written = await writer(rows, sink, { columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe, header });
       await out!.commit();
       await checkpoint?.remove();
-      if (options.output !== undefined) files = [await fileEntry(dirname(resolvePath(options.output)), options.output, { rows: (resumed?.rows ?? 0) + written })];
+      if (options.output !== undefined && !s3) files = [await fileEntry(dirname(resolvePath(options.output)), options.output, { rows: (resumed?.rows ?? 0) + written })];
     }
   } catch (err) {
     progress.stop();
@@ -100,6 +105,8 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
       await checkpoint?.remove();
     }
     throw err;
+  } finally {
+    s3?.close();
   }
   progress.stop();
   const total = (resumed?.rows ?? 0) + written;

@@ -6,6 +6,8 @@ import { utcToday } from '../core/dates.js';
 import type { ConfigFile } from '../config/schema.js';
 import { checkFileTarget } from '../destinations/file.js';
 import { checkPartitionDir } from '../destinations/partitioned.js';
+import { checkS3Object } from '../destinations/s3/object.js';
+import { isS3Url, parseS3ObjectUrl } from '../destinations/s3/url.js';
 import { DATASETS, findDataset, providerOf } from '../providers/registry.js';
 import type { ExportOptions } from '../providers/types.js';
 import { tableName } from '../schema/ddl.js';
@@ -53,6 +55,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   const multi = flags.dataset === 'all';
   if (flags.datasets && !multi) throw new UsageError('--datasets goes with `mbuzz export all`');
   if (multi && flags.output === undefined) throw new UsageError('`mbuzz export all` needs -o DIR');
+  if (multi && isS3Url(flags.output!)) throw new UsageError('`mbuzz export all` writes to a local DIR for now, not s3://');
   if (flags.state !== undefined && flags.rangeDays !== undefined) throw new UsageError('--state decides the dates itself: drop --range');
   if (flags.lookback !== undefined && flags.state === undefined) throw new UsageError('--lookback goes with --state');
   if (flags.manifest && !multi && !flags.partitionBy && (flags.output === undefined || flags.output === '-')) throw new UsageError('--manifest needs -o FILE');
@@ -90,6 +93,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
     for (const w of options.warnings) say(`warning: ${w}`);
     if (options.output === undefined) continue;
     if (job.partitionBy) await checkPartitionDir(options.output);
+    else if (isS3Url(options.output)) await checkS3Object(options.output, { vars: env.vars, home: env.home, onWarning: (l) => say(`warning: ${l}`) });
     else await checkFileTarget(options.output);
     if (job.checkpointing) {
       job.resumed = await findResume(checkpointPaths(options.output).checkpoint, fingerprint(options), flags.resume === true, options.output, say);
@@ -104,6 +108,11 @@ function checkJob(job: ExportJob, flags: ExportFlags, env: Env): void {
   const { options } = job;
   if (options.output === undefined && options.format === 'parquet' && env.stdoutIsTTY) {
     throw new UsageError('refusing to write Parquet to a terminal: give -o FILE.parquet or pipe it');
+  }
+  if (options.output !== undefined && isS3Url(options.output)) {
+    if (job.partitionBy) throw new UsageError('--partition-by writes to a local DIR for now, not s3://');
+    if (flags.manifest) throw new UsageError('--manifest writes beside a local file for now, not s3://');
+    parseS3ObjectUrl(options.output);
   }
   if (job.partitionBy) {
     if (options.output === undefined) throw new UsageError('--partition-by date needs -o DIR');
