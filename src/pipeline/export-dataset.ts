@@ -6,6 +6,8 @@ import { VERSION } from '../core/version.js';
 import { openFileSink, type FileOutput } from '../destinations/file.js';
 import type { RunStamp } from '../destinations/partition-records.js';
 import { writePartitions, type StagedPartitions } from '../destinations/partitioned.js';
+import { S3ObjectTarget } from '../destinations/s3/object.js';
+import { isS3Url } from '../destinations/s3/url.js';
 import { stdoutSink } from '../destinations/stdout.js';
 import type { ExportObserver } from '../providers/types.js';
 import { writerFor } from '../writers/index.js';
@@ -47,11 +49,16 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   if (paths && !resumed) await discardProgress(paths);
   // The output is opened before the first request goes out.
   const pgOut = job.postgres ? await openPostgres(job.postgres, options, env, (line) => observer.say(line)) : undefined;
-  const out: Output | FileOutput | undefined = pgOut ?? (partitioned
-    ? undefined
-    : options.output === undefined
-      ? stdoutSink(env.stdout, { gzip: options.gzip })
-      : await openFileSink(options.output, paths ? { temp: { path: paths.temp, resume: resumed?.prefix } } : { gzip: options.gzip }));
+  const s3 = !partitioned && options.output !== undefined && isS3Url(options.output) ? await S3ObjectTarget.open(options.output, { vars: env.vars, home: env.home, onWarning: (l) => observer.say(`warning: ${l}`) }) : undefined;
+  const out: Output | FileOutput | undefined =
+    pgOut ??
+    (partitioned
+      ? undefined
+      : options.output === undefined
+        ? stdoutSink(env.stdout, { gzip: options.gzip })
+        : s3
+          ? await s3.openOutput({ gzip: options.gzip })
+          : await openFileSink(options.output, paths ? { temp: { path: paths.temp, resume: resumed?.prefix } } : { gzip: options.gzip }));
   // Parquet's state grows with its row groups: saved every 5 s rather than every second.
   const every = options.format === 'parquet' ? 5000 : 1000;
   const checkpoint = paths ? new Checkpointer(paths.checkpoint, { fingerprint: fingerprint(options), describe: `${options.dataset.name} ${options.from}..${options.to} as ${options.format}` }, () => Date.now(), resumed, every) : undefined;
@@ -115,7 +122,7 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
       written = await writer(rows, sink, { columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe, header });
       await out!.commit();
       await checkpoint?.remove();
-      if (options.output !== undefined && !pgOut) files = [await fileEntry(resolvePath(options.output), { rows: (resumed?.rows ?? 0) + written })];
+      if (options.output !== undefined && !pgOut && !s3) files = [await fileEntry(resolvePath(options.output), { rows: (resumed?.rows ?? 0) + written })];
     }
   } catch (err) {
     progress.stop();
@@ -129,6 +136,8 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
       await checkpoint?.remove();
     }
     throw err;
+  } finally {
+    s3?.close();
   }
   progress.stop();
   const total = (resumed?.rows ?? 0) + written;

@@ -1,6 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import type { FileOutput } from '../destinations/file.js';
 import { verifyPartial, type VerifiedPrefix } from '../destinations/partial-file.js';
+import { isS3Url } from '../destinations/s3/url.js';
 import type { ExportOptions } from '../providers/types.js';
 import { writerFor } from '../writers/index.js';
 import type { RowWriter, Sink } from '../writers/types.js';
@@ -18,14 +19,14 @@ export interface ResumePoint extends Checkpoint {
 
 /** Whether this export keeps a checkpoint: a file mbuzz can append to exactly, of a dataset that can skip windows. */
 export function canCheckpoint(options: ExportOptions, partitioned: boolean): boolean {
-  return !partitioned && options.output !== undefined && !options.gzip && options.dataset.resumable === true;
+  return !partitioned && options.output !== undefined && !isS3Url(options.output) && !options.gzip && options.dataset.resumable === true;
 }
 
 /** Why --resume cannot apply, or undefined when it can. */
 export function whyNotResumable(options: ExportOptions, partitioned: boolean): string | undefined {
   if (partitioned) return undefined; // refused earlier, with its own message
   if (canCheckpoint(options, partitioned)) return undefined;
-  return options.output === undefined ? 'it needs -o FILE' : options.gzip ? 'a .gz stream cannot be continued' : `${options.dataset.name} cannot skip finished windows`;
+  return options.output === undefined ? 'it needs -o FILE' : isS3Url(options.output) ? 'an s3:// upload cannot be continued (a re-run replaces the object)' : options.gzip ? 'a .gz stream cannot be continued' : `${options.dataset.name} cannot skip finished windows`;
 }
 
 /**

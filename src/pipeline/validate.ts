@@ -6,6 +6,8 @@ import { utcToday } from '../core/dates.js';
 import type { ConfigFile } from '../config/schema.js';
 import { checkFileTarget } from '../destinations/file.js';
 import { checkPartitionDir } from '../destinations/partitioned.js';
+import { checkS3Object } from '../destinations/s3/object.js';
+import { isS3Url, parseS3ObjectUrl } from '../destinations/s3/url.js';
 import { DATASETS, findDataset, providerOf } from '../providers/registry.js';
 import type { ExportOptions } from '../providers/types.js';
 import { tableName } from '../schema/ddl.js';
@@ -62,6 +64,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   const pg = postgresTarget(flags, env);
   if (flags.datasets && !multi) throw new UsageError('--datasets goes with `mbuzz export all`');
   if (multi && flags.output === undefined) throw new UsageError('`mbuzz export all` needs -o DIR');
+  if (multi && isS3Url(flags.output!)) throw new UsageError('`mbuzz export all` writes to a local DIR for now, not s3://');
   if (flags.state !== undefined && flags.rangeDays !== undefined) throw new UsageError('--state decides the dates itself: drop --range');
   if (flags.state !== undefined && flags.includeToday) throw new UsageError('--state records complete days only: drop --include-today');
   if (flags.lookback !== undefined && flags.state === undefined) throw new UsageError('--lookback goes with --state');
@@ -126,6 +129,8 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
       await checkPartitionDir(options.output);
       await lockDirectory(options.output, `-o ${options.output}`, say);
       job.replaces = await checkSameExport(options.output, options, flags.replaceExport === true, say);
+    } else if (isS3Url(options.output)) {
+      await checkS3Object(options.output, { vars: env.vars, home: env.home, onWarning: (l) => say(`warning: ${l}`) });
     } else {
       // a symlink of ours to a regular file is written through: the run works on the file it leads to
       const target = await checkFileTarget(options.output);
@@ -143,6 +148,11 @@ function checkJob(job: ExportJob, flags: ExportFlags, env: Env): void {
   const { options } = job;
   if (options.output === undefined && options.format === 'parquet' && env.stdoutIsTTY) {
     throw new UsageError('refusing to write Parquet to a terminal: give -o FILE.parquet or pipe it');
+  }
+  if (options.output !== undefined && isS3Url(options.output)) {
+    if (job.partitionBy) throw new UsageError('--partition-by writes to a local DIR for now, not s3://');
+    if (flags.manifest) throw new UsageError('--manifest writes beside a local file for now, not s3://');
+    parseS3ObjectUrl(options.output);
   }
   if (job.partitionBy) {
     if (options.output === undefined) throw new UsageError('--partition-by date needs -o DIR');

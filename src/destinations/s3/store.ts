@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { gzipSink } from '../gzip.js';
+import { codeOf, s3Error, type Stage } from './errors.js';
+import { createClient, type SdkModule } from './sdk.js';
+import { resolveS3Settings, type S3Overrides, type S3Settings, type Vars } from './settings.js';
+import { openUpload, type S3Output } from './upload.js';
+
+// One bucket behind one SDK client: the pre-flight check, object outputs, and the few other
+// operations a directory of partitions needs (list, delete, small JSON objects). Everything the
+// rest of mbuzz does with S3 goes through here, so errors all come out as one line and an exit code.
+
+export interface S3StoreOptions extends S3Overrides {
+  /** The environment (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL...); process.env in the CLI. */
+  vars: Vars;
+  /** For ~/.aws/config. */
+  home: string;
+  partSize?: number;
+  queueSize?: number;
+  /** One-line notes for stderr: SDK warnings, unfinished uploads aborted. */
+  onWarning?: (line: string) => void;
+}
+
+export interface OutputOptions {
+  /** Compress to gzip (`.gz` keys). */
+  gzip?: boolean;
+  /** Defaults from the key's extension. */
+  contentType?: string;
+  /** Abort unfinished uploads to this exact key left by an earlier run (default true). */
+  abortStale?: boolean;
+}
+
+export class S3Store {
+  private constructor(
+    readonly bucket: string,
+    readonly settings: S3Settings,
+    private readonly sdk: SdkModule,
+    private readonly client: S3Client,
+    private readonly options: S3StoreOptions,
+  ) {}
+
+  static async open(bucket: string, options: S3StoreOptions): Promise<S3Store> {
+    const settings = await resolveS3Settings(options.vars, options.home, options);
+    const { sdk, client } = await createClient(settings, { onWarning: options.onWarning });
+    return new S3Store(bucket, settings, sdk, client, options);
+  }
+
+  url(key: string): string {
+    return `s3://${this.bucket}/${key}`;
+  }
+
+  /**
+   * Before anything is exported: credentials present, accepted, and allowed to write `key`, in a
+   * bucket that exists. The probe starts a multipart upload at `key` and aborts it: that needs
+   * the very permission the export will use (s3:PutObject on that key, so a policy scoped to a
+   * prefix is honoured), and unlike a probe object it never becomes visible, even if the abort
+   * fails. One request answers all four questions (NoSuchBucket, InvalidAccessKeyId /
+   * SignatureDoesNotMatch, AccessDenied), with no s3:ListBucket or s3:DeleteObject needed.
+   */
+  async check(key: string, what = this.url(key)): Promise<void> {
+    const { sdk, client } = this;
+    const doing = `write ${what}`;
+    try {
+      await client.config.credentials();
+    } catch (err) {
+      throw this.error(err, 'check', doing);
+    }
+    let uploadId: string | undefined;
+    try {
+      uploadId = (await client.send(new sdk.CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }))).UploadId;
+    } catch (err) {
+      throw this.error(err, 'check', doing);
+    }
+    if (uploadId === undefined) return;
+    await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId })).catch((err: unknown) => {
+      this.options.onWarning?.(`the pre-flight probe could not abort its empty upload to ${this.url(key)} (${codeOf(err)}): the credentials lack s3:AbortMultipartUpload, so an interrupted export would leave its parts stored`);
+    });
+  }
+
+  /** A probe key beside `prefix` for checking a directory whose object names are not known yet. */
+  probeKey(prefix: string): string {
+    return `${prefix}.mbuzz-probe-${randomBytes(6).toString('hex')}`;
+  }
+
+  /** An Output whose object appears at `key` on commit, and never otherwise. */
+  async openOutput(key: string, options: OutputOptions = {}): Promise<S3Output> {
+    if (options.abortStale !== false) await this.abortStaleUploads(key);
+    const upload: S3Output = openUpload(
+      { sdk: this.sdk, client: this.client, bucket: this.bucket, key },
+      {
+        partSize: this.options.partSize,
+        queueSize: this.options.queueSize,
+        contentType: options.contentType ?? contentTypeOf(key),
+        fail: (err) => this.error(err, 'run', `write ${this.url(key)}`),
+        onWarning: this.options.onWarning,
+      },
+    );
+    if (!options.gzip) return upload;
+    const gz = gzipSink(upload.sink);
+    return {
+      url: upload.url,
+      get bytes() {
+        return upload.bytes;
+      },
+      sink: gz.sink,
+      async commit() {
+        try {
+          await gz.finish();
+        } catch (err) {
+          await upload.abort();
+          throw err;
+        }
+        await upload.commit();
+      },
+      async abort() {
+        gz.destroy();
+        await upload.abort();
+      },
+    };
+  }
+
+  /**
+   * Aborts the unfinished multipart uploads to exactly `key` (a run killed with -9 leaves its
+   * parts stored and billed, though invisible). Exactly that key: a prefix-wide sweep would also
+   * abort the uploads of another worker writing its own partitions under the same prefix. Best
+   * effort: without s3:ListBucketMultipartUploads it does nothing, and a lifecycle rule remains
+   * the way to clean up (README).
+   */
+  async abortStaleUploads(key: string): Promise<number> {
+    const { sdk, client } = this;
+    let aborted = 0;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    try {
+      for (;;) {
+        const page = await client.send(new sdk.ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: key, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+        for (const u of page.Uploads ?? []) {
+          if (u.Key !== key || !u.UploadId) continue;
+          await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: u.UploadId }));
+          aborted += 1;
+        }
+        if (!page.IsTruncated) break;
+        keyMarker = page.NextKeyMarker;
+        uploadIdMarker = page.NextUploadIdMarker;
+      }
+    } catch (err) {
+      if (codeOf(err) !== 'AccessDenied' && codeOf(err) !== 'NotImplemented') throw this.error(err, 'run', `list the unfinished uploads of ${this.url(key)}`);
+    }
+    if (aborted > 0) this.options.onWarning?.(`aborted ${aborted} unfinished upload${aborted === 1 ? '' : 's'} of ${this.url(key)} left by an earlier run`);
+    return aborted;
+  }
+
+  /** Keys under `prefix`, and with a delimiter the "directories" one level down. */
+  async list(prefix: string, delimiter?: string): Promise<{ keys: string[]; prefixes: string[] }> {
+    const { sdk, client } = this;
+    const keys: string[] = [];
+    const prefixes: string[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: delimiter, ContinuationToken: token }));
+        for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
+        for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) prefixes.push(p.Prefix);
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    } catch (err) {
+      throw this.error(err, 'run', `list ${this.url(prefix)}`);
+    }
+    return { keys, prefixes };
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new this.sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch((err: unknown) => {
+      throw this.error(err, 'run', `delete ${this.url(key)}`);
+    });
+  }
+
+  /** A small JSON object, or undefined when there is none. */
+  async readJson<T>(key: string): Promise<T | undefined> {
+    let text: string;
+    try {
+      const out = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      text = (await out.Body?.transformToString('utf8')) ?? '';
+    } catch (err) {
+      if (codeOf(err) === 'NoSuchKey' || codeOf(err) === 'NotFound') return undefined;
+      throw this.error(err, 'run', `read ${this.url(key)}`);
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new Error(`${this.url(key)} is not JSON`);
+    }
+  }
+
+  /** Replaces the object at `key` in one PUT: readers see the old one or the new one. */
+  async writeJson(key: string, value: unknown): Promise<void> {
+    const body = Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+    await this.client.send(new this.sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' })).catch((err: unknown) => {
+      throw this.error(err, 'run', `write ${this.url(key)}`);
+    });
+  }
+
+  /** Closes the client's sockets so the process can exit. */
+  close(): void {
+    this.client.destroy();
+  }
+
+  private error(err: unknown, stage: Stage, doing: string): Error {
+    const c = this.settings.credentials;
+    const secrets = [c?.secretAccessKey, c?.sessionToken, this.options.vars.AWS_SECRET_ACCESS_KEY, this.options.vars.AWS_SESSION_TOKEN].filter((s): s is string => !!s);
+    return s3Error(err, stage, { doing, endpoint: this.settings.endpoint, profile: this.settings.profile, secrets });
+  }
+}
+
+const TYPES: [RegExp, string][] = [
+  [/\.gz$/i, 'application/gzip'],
+  [/\.(ndjson|jsonl)$/i, 'application/x-ndjson'],
+  [/\.csv$/i, 'text/csv; charset=utf-8'],
+  [/\.parquet$/i, 'application/vnd.apache.parquet'],
+  [/\.json$/i, 'application/json'],
+];
+
+export function contentTypeOf(key: string): string {
+  return TYPES.find(([re]) => re.test(key))?.[1] ?? 'application/octet-stream';
+}
