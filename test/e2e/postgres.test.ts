@@ -35,7 +35,7 @@ describe.skipIf(pgSkipReason !== undefined)(`mbuzz export -o postgresql://${pgSk
   it('creates the table, loads exactly the sandbox rows, and a re-run replaces instead of duplicating', async () => {
     const first = await exportTo('conv', '2026-03-01', '2026-03-04');
     expect(first.stderr).toMatch(/^mbuzz: created table public\.conv for conversions$/m);
-    expect(first.stderr).toMatch(/rows of conversions 2026-03-01\.\.2026-03-04 .* -> postgresql:\/\/mbuzz_test:\*\*\*@127\.0\.0\.1:\d+\/postgres\?table=conv /);
+    expect(first.stderr).toMatch(/rows of conversions 2026-03-01\.\.2026-03-04 .* -> postgresql:\/\/mbuzz_test:\*\*\*\*@127\.0\.0\.1:\d+\/postgres\?table=conv /);
     expect(first.stderr).not.toContain(PG_PASSWORD);
     expect(first.code).toBe(0);
     const expected = canon(truth('2026-03-01', '2026-03-04').map(full));
@@ -107,7 +107,7 @@ describe.skipIf(pgSkipReason !== undefined)(`mbuzz export -o postgresql://${pgSk
     const r = await exportTo('conv', '2026-03-01', '2026-03-01', [], pg.url({ table: 'conv' }, { password: wrong }));
     expect(await requests()).toBe(sent);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^mbuzz: cannot use PostgreSQL postgresql:\/\/mbuzz_test:\*\*\*@.*password authentication failed/);
+    expect(r.stderr).toMatch(/^mbuzz: cannot use PostgreSQL postgresql:\/\/mbuzz_test:\*\*\*\*@.*password authentication failed/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toContain(wrong);
   });

@@ -35,7 +35,7 @@ export interface PgTarget {
   applicationName: string;
   /** passfile= or PGPASSFILE; otherwise ~/.pgpass. */
   passfile?: string;
-  /** The URL for people: password shown as ***. */
+  /** The URL for people: password shown as ****, as everywhere else. */
   label: string;
 }
 
@@ -57,9 +57,9 @@ export function isPostgresUrl(text: string): boolean {
   return /^postgres(?:ql)?:\/\//i.test(text);
 }
 
-/** The text with any password in it replaced by ***: for messages about a URL that did not parse. */
+/** The text with any password in it replaced by ****: for messages about a URL that did not parse. */
 export function maskUrl(text: string): string {
-  return text.replace(/^([a-z]+:\/\/[^:@/?#]*):.*@/i, '$1:***@').replace(/([?&]password=)[^&#]*/gi, '$1***');
+  return text.replace(/^([a-z]+:\/\/[^:@/?#]*):.*@/i, '$1:****@').replace(/([?&]password=)[^&#]*/gi, '$1****');
 }
 
 export function parsePostgresUrl(text: string, options: ParseOptions = {}): PgTarget {
@@ -137,7 +137,7 @@ export function withTable(target: PgTarget, table: TableName): PgTarget {
 }
 
 export function labelOf(t: Omit<PgTarget, 'label'>): string {
-  const auth = `${encodeURIComponent(t.user)}${t.urlPassword !== undefined ? ':***' : ''}@`;
+  const auth = `${encodeURIComponent(t.user)}${t.urlPassword !== undefined ? ':****' : ''}@`;
   const socket = t.host.startsWith('/');
   const hostPart = socket ? '' : `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
   const params = [...(t.table ? [`table=${tableText(t.table)}`] : []), ...(socket ? [`host=${t.host}`, `port=${t.port}`] : [])];

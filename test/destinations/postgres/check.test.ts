@@ -131,7 +131,7 @@ describe.skipIf(pgSkipReason !== undefined)(`PostgreSQL pre-flight check${pgSkip
       for (const [t, pattern] of cases) {
         const message = await usageMessage(checkPostgresTarget(t, SPEC, { home }));
         expect(message).toMatch(pattern);
-        expect(message).toMatch(/^cannot use PostgreSQL postgresql:\/\/mbuzz_test:\*\*\*@/);
+        expect(message).toMatch(/^cannot use PostgreSQL postgresql:\/\/mbuzz_test:\*\*\*\*@/);
         for (const secret of [wrongPw, PG_PASSWORD, encodeURIComponent(PG_PASSWORD)]) expect(message).not.toContain(secret);
       }
     });

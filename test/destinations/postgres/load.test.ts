@@ -207,7 +207,7 @@ describe.skipIf(pgSkipReason !== undefined)(`PostgreSQL loads${pgSkipReason ? ` 
     const day = '2026-04-09';
     const err = await load('secretive', { days: [day] }, [{ ...rows(day, 'email', 1, 'x')[0]!, credit: PG_PASSWORD }]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IntegrityError);
-    expect((err as Error).message).toContain('postgresql://mbuzz_test:***@127.0.0.1');
+    expect((err as Error).message).toContain('postgresql://mbuzz_test:****@127.0.0.1');
     expect((err as Error).message).not.toContain(PG_PASSWORD);
   });
 });

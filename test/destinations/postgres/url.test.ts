@@ -60,11 +60,11 @@ describe('parsePostgresUrl', () => {
 
   it('masks the password in the label, whichever way it was given', () => {
     const a = parse('postgresql://u:hunter2secret@h/d?table=t');
-    expect(a.label).toBe('postgresql://u:***@h:5432/d?table=t');
+    expect(a.label).toBe('postgresql://u:****@h:5432/d?table=t');
     const b = parse('postgresql://u@h/d?password=hunter2secret');
     expect(b.urlPassword).toBe('hunter2secret');
     expect(b.label).not.toContain('hunter2');
-    expect(withTable(a, { name: 'conversions' }).label).toBe('postgresql://u:***@h:5432/d?table=conversions');
+    expect(withTable(a, { name: 'conversions' }).label).toBe('postgresql://u:****@h:5432/d?table=conversions');
   });
 
   it('refuses bad input with one line, never echoing the password', () => {
