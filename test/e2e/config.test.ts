@@ -178,7 +178,7 @@ describe('config files: search, trust and code', () => {
           file,
           active: true,
           provider: 'mbuzz',
-          base_url: 'https://ops:…@mbuzz.example.invalid',
+          base_url: 'https://ops:****@mbuzz.example.invalid',
           secrets: { api_key: { source: 'env', variable: 'MBUZZ_PROD_KEY', set: true, masked: 'sk_test_…cdef' } },
           settings: { format: 'parquet' },
         },

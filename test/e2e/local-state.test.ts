@@ -45,7 +45,7 @@ describe('a damaged --state file: exit 2 naming the file and the key, nothing se
     // the damaged entry need not be the one this run uses: every entry is checked on load
     const text = `${JSON.stringify({ version: 1, entries: { [KEY]: bad } }, null, 2)}\n`;
     writeFileSync(state, text);
-    const r = await runCli(['export', 'conversions', '--state', state, '-o', join(dir, 'out.ndjson')], { env: { MBUZZ_BASE_URL: `${sb.url}/case-${i}`, MBUZZ_API_KEY: TEST_KEY, MBUZZ_NOW: NOW } });
+    const r = await runCli(['export', 'conversions', '--state', state, '-o', join(dir, 'out'), '--partition-by', 'date'], { env: { MBUZZ_BASE_URL: `${sb.url}/case-${i}`, MBUZZ_API_KEY: TEST_KEY, MBUZZ_NOW: NOW } });
     expect(r.stderr).toBe(`mbuzz: --state ${state}: entries[${JSON.stringify(KEY)}]${problem}; fix or remove that entry\n`);
     expect(r.code).toBe(2);
     expect(sandboxLog.filter((l) => l.includes(`/case-${i}/`))).toEqual([]);

@@ -72,8 +72,8 @@ describe('one writer per target', () => {
 
   it('the same --state file, different outputs: the second run exits 75, and the first one\'s entry is kept', async () => {
     const state = join(dir.path, 'shared.state.json');
-    const a = await first(['export', 'conversions', '--state', state, '--from', '2026-03-01', '-o', join(dir.path, 'state-a.ndjson')]);
-    await refusedWhileBusy(['export', 'spend', '--state', state, '--from', '2026-03-01', '-o', join(dir.path, 'state-b.ndjson')], '/second-state', a.pid, `--state ${state}`);
+    const a = await first(['export', 'conversions', '--state', state, '--from', '2026-03-01', '-o', join(dir.path, 'state-a'), '--partition-by', 'date']);
+    await refusedWhileBusy(['export', 'spend', '--state', state, '--from', '2026-03-01', '-o', join(dir.path, 'state-b'), '--partition-by', 'date'], '/second-state', a.pid, `--state ${state}`);
     const ra = await a.done;
     expect(ra.code, ra.stderr).toBe(0);
     const entries = Object.values(JSON.parse(readFileSync(state, 'utf8')).entries) as { dataset: string; lastCompleteDay: string }[];

@@ -106,7 +106,7 @@ describe('symlinks planted at the names mbuzz uses', () => {
   it("--state's old fixed temp name (.STATE.tmp)", async () => {
     const d = caseDir();
     plant(d, '.state.json.tmp');
-    const r = await runCli(['export', 'conversions', '--state', join(d, 'state.json'), '--from', '2026-03-01', '-o', join(d, 'out.ndjson'), '-q'], { env: { ...env(), MBUZZ_NOW: '2026-03-02T06:00:00Z' } });
+    const r = await runCli(['export', 'conversions', '--state', join(d, 'state.json'), '--from', '2026-03-01', '-o', join(d, 'out'), '--partition-by', 'date', '-q'], { env: { ...env(), MBUZZ_NOW: '2026-03-02T06:00:00Z' } });
     expect(r.code, r.stderr).toBe(0);
     victimIntact();
     expect(Object.values(JSON.parse(readFileSync(join(d, 'state.json'), 'utf8')).entries)).toHaveLength(1);
