@@ -13,7 +13,7 @@ const DAY = ['--from', '2026-03-01', '--to', '2026-03-01'];
 const PRECIOUS = 'precious: must never be overwritten\n';
 
 describe('symlinks planted at the names mbuzz uses', () => {
-  const { sb, dir } = useSandbox(['--latency', '5', '--tie-order', 'per-query']);
+  const { sb, dir } = useSandbox(['--latency', '40', '--tie-order', 'per-query']);
   const env = () => ({ MBUZZ_BASE_URL: sb.url, MBUZZ_API_KEY: LIVE_KEY });
   let victim: string;
   const reference: Record<string, Buffer> = {};

@@ -16,7 +16,7 @@ const WARNING = /^mbuzz: warning: the checkpoint beside \S+ cannot be trusted \(
 
 describe('--resume checks the checkpoint against its partial file', () => {
   // latency stretches a run to a few seconds so a signal lands in the middle of it
-  const { sb, dir } = useSandbox(['--latency', '15', '--tie-order', 'per-query']);
+  const { sb, dir } = useSandbox(['--latency', '40', '--tie-order', 'per-query']);
   const reference: Record<string, Buffer> = {};
   const env = () => ({ MBUZZ_BASE_URL: sb.url, MBUZZ_API_KEY: LIVE_KEY });
   const requests = async () => ((await (await fetch(`${sb.url}/_sandbox/stats`)).json()) as { requests: number }).requests;
