@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vit
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { BIN, ROOT, runCli, startSandbox, tempDir, TEST_KEY, type Sandbox } from './harness.js';
+import { BIN, ROOT, runCli, startSandbox, tempDir, TEST_KEY, tryMount, type Sandbox } from './harness.js';
 
 // Issue 6.5: a full disk and a closed pipe. A real 2 MB tmpfs (we mount it; skipped where mounting
 // is not allowed) filled up to the last few KB: the export must stop with exit 1 and one line naming
@@ -10,16 +10,6 @@ import { BIN, ROOT, runCli, startSandbox, tempDir, TEST_KEY, type Sandbox } from
 // at the target as it was. A reader that goes away (`| head`) ends the run quietly with exit 0.
 
 const FREE_BYTES = 16 * 1024;
-
-function tryMount(dir: string): boolean {
-  mkdirSync(dir, { recursive: true });
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Every path under dir, relative to it. */
 function tree(dir: string): string[] {

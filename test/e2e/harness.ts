@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -103,4 +103,15 @@ export function useSandbox(args: string[] = []): { sb: Sandbox; dir: { path: str
     stop: () => running!.stop(),
   };
   return { sb, dir };
+}
+
+/** Mounts a real 2 MB tmpfs at `dir` (for full-disk tests); false where this machine does not allow it. */
+export function tryMount(dir: string): boolean {
+  mkdirSync(dir, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, startSandbox, tempDir, TEST_KEY, type Sandbox } from './harness.js';
+import { runCli, startSandbox, tempDir, TEST_KEY, tryMount, type Sandbox } from './harness.js';
 
 // Issue 9.12 (local state): a --state file that was damaged or edited by hand is exit 2 naming
 // the file and the key, before any request; a full disk while writing the state or the manifest
@@ -53,16 +53,6 @@ describe('a damaged --state file: exit 2 naming the file and the key, nothing se
     expect(readFileSync(state, 'utf8')).toBe(text);
   });
 });
-
-function tryMount(dir: string): boolean {
-  mkdirSync(dir, { recursive: true });
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('a full disk (ENOSPC) while writing the state or the manifest, on a real 2 MB tmpfs', () => {
   const root = tempDir('mbuzz-state-disk-');
