@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { LocalPartitionStore } from '../../src/destinations/local-partitions.js';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,7 +62,7 @@ const run = { id: 'test-run', startedAt: '2026-05-20T12:00:00.000Z', args: [] };
 
 function job(dataset: DatasetDef, output: string, partitioned: boolean): ExportJob {
   const options = { ...resolveExport({ dataset: conversions, provider: providerOf(conversions), flags: { dataset: 'conversions', from: DAYS[0], to: DAYS[2], output, format: 'ndjson' }, config: { profiles: {} }, vars: { MBUZZ_API_KEY: 'sk_test_x' }, today: '2026-05-20' }), dataset };
-  return { options, partitionBy: partitioned ? 'date' : undefined, checkpointing: canCheckpoint(options, partitioned) };
+  return { options, partitionBy: partitioned ? 'date' : undefined, checkpointing: canCheckpoint(options, partitioned), ...(partitioned && { store: new LocalPartitionStore(output), storeAt: '' }) };
 }
 
 /** Every file under `dir` with its bytes. */
