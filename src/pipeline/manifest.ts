@@ -52,6 +52,8 @@ export interface Manifest {
   version: string;
   /** This run. */
   run: string;
+  /** `I/N` when this run was one of N sharded workers (--shard). */
+  shard?: string;
   args: string[];
   startedAt: string;
   finishedAt: string;

@@ -17,7 +17,7 @@ import type { ExportPlan } from './validate.js';
 export async function runPlan(plan: ExportPlan, env: Env, observer: RunObserver): Promise<ExportResult[]> {
   const startedAt = env.now();
   const secrets = plan.jobs.flatMap((j) => Object.values(j.options.credentials));
-  const run: RunStamp = { id: runId(startedAt), startedAt: startedAt.toISOString(), args: env.argv.map((a) => maskText(a, secrets)) };
+  const run: RunStamp = { id: runId(startedAt), startedAt: startedAt.toISOString(), args: env.argv.map((a) => maskText(a, secrets)), ...(plan.shard && { shard: plan.shard }) };
   const results: ExportResult[] = [];
   try {
     for (const job of plan.jobs) {
@@ -40,7 +40,7 @@ export async function runPlan(plan: ExportPlan, env: Env, observer: RunObserver)
 
 async function manifest(plan: ExportPlan, run: RunStamp, results: ExportResult[], env: Env, observer: RunObserver): Promise<void> {
   const root = plan.manifestPath !== undefined ? dirname(plan.manifestPath) : '';
-  const body = () => ({ run: run.id, args: run.args, startedAt: run.startedAt, finishedAt: env.now().toISOString(), datasets: results.map((r) => manifestEntry(r, plan.today, root)) });
+  const body = () => ({ run: run.id, ...(run.shard && { shard: run.shard }), args: run.args, startedAt: run.startedAt, finishedAt: env.now().toISOString(), datasets: results.map((r) => manifestEntry(r, plan.today, root)) });
   if (plan.partitionRoot) await publishPartitionManifest(plan.partitionRoot, body, (line) => observer.say(line));
   else if (plan.manifestPath !== undefined) await writeManifest(plan.manifestPath, body());
 }

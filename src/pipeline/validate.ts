@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../core/env.js';
 import { UsageError } from '../core/errors.js';
-import { utcToday } from '../core/dates.js';
+import { daysBetween, utcToday } from '../core/dates.js';
 import type { ConfigFile } from '../config/schema.js';
 import { checkFileTarget } from '../destinations/file.js';
 import { holdResource } from '../core/lock.js';
@@ -22,6 +22,7 @@ import type { ExportFlags } from './request.js';
 import { resolveExport } from './resolve.js';
 import { canCheckpoint, findResume, whyNotResumable, type ResumePoint } from './resume.js';
 import { checkSameExport } from './same-export.js';
+import { checkShardFlags, shardDays, shardLabel } from './shard.js';
 import { loadState, stateKey, stateWindow, type StateFile } from './state.js';
 
 // Every usage error of an export, in one place, before the first request: "exit 2 means
@@ -62,6 +63,8 @@ export interface ExportPlan {
   partitionRoot?: PartitionStore;
   /** UTC day of the run's start. */
   today: string;
+  /** `I/N` when this run is one of N sharded workers. */
+  shard?: string;
 }
 
 export interface Loaded {
@@ -87,6 +90,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   }
   if (flags.partitionBy && flags.maxRows !== undefined) throw new UsageError('--max-rows would cut a day short, and a partition replaces its day whole: drop --max-rows with --partition-by');
   if (flags.replaceExport && !flags.partitionBy) throw new UsageError('--replace-export goes with --partition-by date');
+  checkShardFlags(flags);
   const datasets = multi ? (flags.datasets ?? DATASETS.filter((d) => d.provider === 'mbuzz').map((d) => d.name)).map(findDataset) : [findDataset(flags.dataset)];
   // --state: a regular file (or none yet) in a writable directory, locked before it is read
   const statePath = flags.state !== undefined ? await checkFileTarget(flags.state, '') : undefined;
@@ -112,6 +116,15 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
         continue;
       }
       f = { ...f, from: w.from, to: w.to };
+    }
+    if (flags.shard) {
+      const whole = resolve(f);
+      const mine = shardDays(whole.from, whole.to, flags.shard);
+      if (!mine) {
+        say(`shard ${shardLabel(flags.shard)} has no days of ${dataset.name} ${whole.from}..${whole.to} (${daysBetween(whole.from, whole.to)} days for ${flags.shard.count} shards): nothing to export`);
+        continue;
+      }
+      f = { ...f, from: mine.from, to: mine.to };
     }
     const options = resolve(f);
     if (pg) {
@@ -163,7 +176,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
     }
   }
   const manifestPath = root ? undefined : multi ? join(flags.output!, '_manifest.json') : flags.manifest ? `${jobs[0]?.options.output ?? ''}.manifest.json` : undefined;
-  return { jobs, multi, state, manifestPath, partitionRoot: root, today };
+  return { jobs, multi, state, manifestPath, partitionRoot: root, today, ...(flags.shard && { shard: shardLabel(flags.shard) }) };
 }
 
 /** The checks of one job that need no filesystem. */

@@ -2,15 +2,11 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Column } from '../../src/core/columns.js';
-import { CONVERSIONS_COLUMNS } from '../../src/providers/mbuzz/schemas.js';
 import { truthRows } from '../../src/sandbox/truth.js';
 import { startS3Server, type S3Server } from '../destinations/s3/harness.js';
-import { csvCell, fromDuck } from '../providers/atribu/formats.js';
-import { parseCsvWithPython } from '../writers/helpers.js';
 import { BIN, canon, NOW, parseNdjson, runCli, startSandbox, TEST_KEY, useSandbox } from './harness.js';
+import { expectedOf, rowsOf } from './part-rows.js';
 
 // `mbuzz export ... -o s3://bucket/prefix --partition-by date`: the real CLI, a real sandbox, a
 // real S3-protocol server, and everything a local directory of partitions promises. Expected rows
@@ -23,31 +19,6 @@ const BUCKET = 'mbuzz-test';
 const truth = (from = FROM, to = TO) => [...truthRows('conversions', { seed: 1, scale: 1, environment: 'test', from, to, now: NOW, dataStart: '2025-01-01' })];
 const days = (from: string, to: string) => [...new Set(truth(from, to).map((r) => r.date as string))].sort();
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-/** hyparquet's values as the API sent them: DATE as YYYY-MM-DD, JSON text parsed, BIGINT a number. */
-function fromParquet(v: unknown, type: Column['type']): unknown {
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'bigint') return Number(v);
-  return fromDuck(v, type);
-}
-const norm = (row: Record<string, unknown>, read: (v: unknown, t: Column['type']) => unknown) => Object.fromEntries(CONVERSIONS_COLUMNS.map((c) => [c.name, read(row[c.name], c.type)]));
-
-/** The rows of one part file, in a form comparable with the truth (canon). */
-async function rowsOf(format: string, bytes: Buffer): Promise<string[]> {
-  if (format === 'ndjson') return canon(parseNdjson(bytes));
-  if (format === 'csv') {
-    const [header, ...records] = parseCsvWithPython(bytes.toString('utf8'));
-    expect(header).toEqual(CONVERSIONS_COLUMNS.map((c) => c.name));
-    return canon(records);
-  }
-  const back = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
-  return canon(back.map((row) => norm(row, fromParquet)));
-}
-function expectedOf(format: string, rows: Record<string, unknown>[]): string[] {
-  if (format === 'ndjson') return canon(rows);
-  if (format === 'csv') return canon(rows.map((row) => CONVERSIONS_COLUMNS.map((c) => csvCell(row[c.name]))));
-  return canon(rows.map((row) => norm(row, fromDuck)));
-}
 
 describe('mbuzz export -o s3://bucket/prefix --partition-by date', () => {
   const { sb, dir } = useSandbox();
