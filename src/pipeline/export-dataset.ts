@@ -48,7 +48,7 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   // file, so no checkpoint ever describes a partial file this run has started to rewrite.
   if (paths && !resumed) await discardProgress(paths);
   // The output is opened before the first request goes out.
-  const pgOut = job.postgres ? await openPostgres(job.postgres, options, env, (line) => observer.say(line)) : undefined;
+  const pgOut = job.postgres ? await openPostgres(job.postgres, options, env, (line) => observer.say(line), job.pgPassword) : undefined;
   const s3 = !partitioned && options.output !== undefined && isS3Url(options.output) ? await S3ObjectTarget.open(options.output, { vars: env.vars, home: env.home, onWarning: (l) => observer.say(`warning: ${l}`) }) : undefined;
   const out: Output | FileOutput | undefined =
     pgOut ??

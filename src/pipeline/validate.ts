@@ -17,9 +17,9 @@ import { tableName } from '../schema/ddl.js';
 import type { PgTarget } from '../destinations/postgres/url.js';
 import { checkpointPaths, fingerprint } from './checkpoint.js';
 import { lockDirectory, lockFile } from './locks.js';
-import { checkPostgres, postgresTarget, withDatasetTable } from './postgres.js';
+import { checkPostgres, postgresTarget, profilePgPassword, withDatasetTable } from './postgres.js';
 import type { ExportFlags } from './request.js';
-import { resolveExport } from './resolve.js';
+import { resolveExport, selectProfile } from './resolve.js';
 import { canCheckpoint, findResume, whyNotResumable, type ResumePoint } from './resume.js';
 import { checkSameExport } from './same-export.js';
 import { checkShardFlags, shardDays, shardLabel } from './shard.js';
@@ -44,6 +44,8 @@ export interface ExportJob {
   replaces?: string[];
   /** -o postgresql://...: the load's target (options.output then holds its masked label). */
   postgres?: PgTarget;
+  /** The password the profile's postgres_password_env names. */
+  pgPassword?: string;
   /** --partition-by: the directory or prefix, checked and its days claimed; released when the run ends. */
   store?: PartitionStore;
   /** Where `store` is inside the manifest's directory: '' or `<table>/` (`export all`). */
@@ -129,7 +131,8 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
     const options = resolve(f);
     if (pg) {
       const target = withDatasetTable(pg, dataset.name);
-      jobs.push({ options: { ...options, output: target.label, format: 'csv' }, checkpointing: false, stateKey: key, postgres: target });
+      const pgPassword = profilePgPassword(selectProfile(dataset, f, loaded.config, loaded.file, env.vars), loaded.file, env.vars);
+      jobs.push({ options: { ...options, output: target.label, format: 'csv' }, checkpointing: false, stateKey: key, postgres: target, ...(pgPassword !== undefined && { pgPassword }) });
       continue;
     }
     jobs.push({ options, partitionBy: flags.partitionBy, checkpointing: canCheckpoint(options, flags.partitionBy !== undefined), stateKey: key });
@@ -152,7 +155,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
     const { options } = job;
     for (const w of options.warnings) say(`warning: ${w}`);
     if (job.postgres) {
-      await checkPostgres(job.postgres, options, env, say);
+      await checkPostgres(job.postgres, options, env, say, job.pgPassword);
       continue;
     }
     if (options.output === undefined) continue;
