@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { truthRows } from '../../src/sandbox/truth.js';
 import { startS3Server, type S3Server } from '../destinations/s3/harness.js';
@@ -85,6 +86,24 @@ describe('mbuzz export -o s3://bucket/prefix --partition-by date', () => {
       expect(canon(rows)).toEqual(canon(truth(day, day).filter((row) => row.channel === 'email')));
     }
     expect((await manifestOf(prefix)).partitions.map((p) => p.date)).toEqual(['2026-03-02', '2026-03-03']);
+  });
+
+  it('removes the partitions of days it read and found empty, and never one outside its days', async () => {
+    const prefix = 'stale';
+    // the sandbox's data begins 2025-01-01: earlier days are empty
+    let r = await runCli(args(prefix, '2025-01-01', '2025-01-02'), { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const record = JSON.parse((await s3.get(`${prefix}/date=2025-01-01/_mbuzz.json`))!.toString());
+    for (const day of ['2024-12-28', '2024-12-31']) {
+      const body = `{"date":"${day}"}\n`;
+      await s3.reader.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/date=${day}/part-0000.ndjson`, Body: body }));
+      await s3.reader.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/date=${day}/_mbuzz.json`, Body: JSON.stringify({ ...record, date: day, file: { name: 'part-0000.ndjson', bytes: body.length, sha256: 'x', rows: 1 } }) }));
+    }
+    r = await runCli(args(prefix, '2024-12-30', '2025-01-01'), { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('removed 1 partition (2024-12-31): days read that are now empty');
+    expect((await s3.keys(`${prefix}/`)).filter((k) => k.endsWith('.ndjson'))).toEqual(['2024-12-28', '2025-01-01', '2025-01-02'].map((d) => `${prefix}/date=${d}/part-0000.ndjson`));
+    expect((await manifestOf(prefix)).partitions.map((p) => p.date)).toEqual(['2024-12-28', '2025-01-01', '2025-01-02']);
   });
 
   it('--state with --lookback re-reads and replaces only those days; the others keep the run that wrote them', async () => {
