@@ -13,7 +13,9 @@ import { exportDataset } from '../../src/pipeline/export-dataset.js';
 import type { RunObserver } from '../../src/pipeline/observer.js';
 import { resolveExport } from '../../src/pipeline/resolve.js';
 import { canCheckpoint } from '../../src/pipeline/resume.js';
-import type { ExportJob } from '../../src/pipeline/validate.js';
+import type { ExportJob, ExportPlan } from '../../src/pipeline/validate.js';
+import { runPlan } from '../../src/pipeline/run.js';
+import type { PartitionStore } from '../../src/destinations/partition-store.js';
 import { findDataset, providerOf } from '../../src/providers/registry.js';
 import type { DatasetDef, ExportContext } from '../../src/providers/types.js';
 
@@ -102,5 +104,33 @@ describe('rows written per window equal the API total, checked by the pipeline i
     expect(err).toBeInstanceOf(IntegrityError);
     expect((err as Error).message).toMatch(/^conversions 2026-04-03: 2 rows arrived but the API counts 3/);
     expect(snapshot(dir)).toEqual(before);
+  });
+});
+
+describe('a commit that fails midway', () => {
+  it('still rewrites the manifest, listing the days it had published (and not the others)', async () => {
+    const dir = join(root, 'midway');
+    mkdirSync(dir);
+    const real = new LocalPartitionStore(dir);
+    let commits = 0;
+    // the real directory, whose second part file cannot be published (a disk that fills up then)
+    const failing: PartitionStore = Object.assign(Object.create(real) as PartitionStore, {
+      openPart: async (date: string, name: string) => {
+        const out = await real.openPart(date, name);
+        return {
+          ...out,
+          commit: async () => {
+            if (++commits === 2) throw new Error(`cannot write ${dir}/date=${date}/${name}: no space left on device (ENOSPC)`);
+            await out.commit();
+          },
+        };
+      },
+    });
+    const plan: ExportPlan = { jobs: [{ ...job(provider(), dir, true), store: failing, storeAt: '' }], multi: false, partitionRoot: failing, today: '2026-05-20' };
+    await expect(runPlan(plan, env(), observer)).rejects.toThrow(/no space left on device/);
+    const manifest = JSON.parse(readFileSync(join(dir, '_manifest.json'), 'utf8')) as { partitions: { path: string }[]; datasets: unknown[] };
+    expect(manifest.partitions.map((p) => p.path)).toEqual(['date=2026-04-01/part-0000.ndjson']);
+    expect(manifest.datasets).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(['_manifest.json', 'date=2026-04-01']);
   });
 });
