@@ -131,6 +131,19 @@ describe('mbuzz export -o s3://bucket/prefix --partition-by date', () => {
     expect(Object.values(JSON.parse(readFileSync(state, 'utf8')).entries).map((e) => (e as { lastCompleteDay: string }).lastCompleteDay)).toEqual(['2026-03-07']);
   });
 
+  it('`export all --partition-by date`: one prefix per dataset, and a manifest at the root listing them all', async () => {
+    const r = await runCli(['export', 'all', '--datasets', 'spend,funnel', '--from', '2026-03-01', '--to', '2026-03-02', '-o', `s3://${BUCKET}/all`, '--partition-by', 'date', '-f', 'ndjson'], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const parts = (await s3.keys('all/')).filter((k) => k.endsWith('.ndjson'));
+    expect(parts).toEqual(['funnel', 'spend'].flatMap((t) => ['2026-03-01', '2026-03-02'].map((d) => `all/${t}/date=${d}/part-0000.ndjson`)));
+    const m = await manifestOf('all');
+    expect(m.partitions.map((p) => `all/${p.path}`)).toEqual(parts);
+    for (const p of m.partitions) expect(p.sha256).toBe(sha256((await s3.get(`all/${p.path}`))!));
+    const spend = (await Promise.all(parts.filter((k) => k.includes('/spend/')).map(async (k) => parseNdjson((await s3.get(k))!)))).flat();
+    expect(spend.length).toBeGreaterThan(0);
+    expect(canon(spend)).toEqual(canon([...truthRows('spend', { seed: 1, scale: 1, environment: 'test', from: '2026-03-01', to: '2026-03-02', now: NOW, dataStart: '2025-01-01' })]));
+  });
+
   describe('a run cut short', () => {
     const RANGE: [string, string] = ['2026-02-01', '2026-02-14'];
     /** Starts an export against a slow sandbox and resolves once S3 holds a staged (unfinished) upload. */
