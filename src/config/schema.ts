@@ -29,6 +29,8 @@ export interface ProfileConfig {
   fields?: string[];
   /** Provider-specific parameters, as --param gives them. */
   params?: Record<string, string | string[]>;
+  /** The variable holding the password for `-o postgresql://` (no inline form: a password belongs in the environment or ~/.pgpass). */
+  postgres_password_env?: string;
   /** Credentials, by the keys the providers declare (api_key, api_key_env, password, ...). */
   [credential: string]: unknown;
 }
@@ -56,6 +58,7 @@ const COMMON_KEYS: Record<string, Kind> = {
   funnel: 'string',
   fields: 'strings',
   params: 'params',
+  postgres_password_env: 'string',
 };
 
 function profileKeys(spec: ConfigSpec): Record<string, Kind> {

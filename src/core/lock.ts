@@ -26,14 +26,21 @@ export interface Lock {
 }
 
 const held = new Map<string, LockHolder>();
+/** Other things a run holds until it ends (a claim on object storage, its client): released with the locks. */
+const resources = new Set<() => Promise<void>>();
 let exitHook = false;
+
+/** Who this process is, as a lock (or a claim on object storage) records it. */
+export function currentHolder(): LockHolder {
+  return { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), procStart: procStart(process.pid), nonce: randomBytes(8).toString('hex') };
+}
 
 /**
  * Takes the lock at `lockPath` for `what` (the words the busy message uses, e.g. `-o out.csv`).
  * Busy: BusyError naming the holder. A stale lock is taken over, and `note` says so.
  */
 export async function acquireLock(lockPath: string, what: string, note: (line: string) => void): Promise<Lock> {
-  const me: LockHolder = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), procStart: procStart(process.pid), nonce: randomBytes(8).toString('hex') };
+  const me = currentHolder();
   const tmp = tempNameBeside(lockPath);
   try {
     await fsp.writeFile(tmp, `${JSON.stringify(me)}\n`, { flag: CREATE_EXCLUSIVE, mode: 0o644 });
@@ -55,9 +62,37 @@ export async function acquireLock(lockPath: string, what: string, note: (line: s
   }
 }
 
+/**
+ * The same, waiting while another run holds it: for a lock held a moment (a directory's claims
+ * being checked, its manifest rebuilt), not for a whole run. Busy after `timeoutMs`.
+ */
+export async function acquireLockWaiting(lockPath: string, what: string, note: (line: string) => void, timeoutMs = 60_000): Promise<Lock> {
+  const until = Date.now() + timeoutMs;
+  for (let pause = 20; ; pause = Math.min(pause * 2, 500)) {
+    try {
+      return await acquireLock(lockPath, what, note);
+    } catch (err) {
+      if (!(err instanceof BusyError) || Date.now() + pause > until) throw err;
+    }
+    await new Promise((r) => setTimeout(r, pause + Math.floor(Math.random() * pause)));
+  }
+}
+
 /** Releases every lock this process holds (the export's last step, whatever happened). */
 export async function releaseHeldLocks(): Promise<void> {
   for (const path of [...held.keys()]) await releaseOne(path);
+  // last held, first released: a claim goes before the connection it was made through
+  for (const release of [...resources].reverse()) await release().catch(() => undefined);
+}
+
+/** Something to release with the locks at the end of the run (an async step: not run by the exit hook). */
+export function holdResource(release: () => Promise<void>): () => Promise<void> {
+  const once = async () => {
+    if (!resources.delete(once)) return;
+    await release();
+  };
+  resources.add(once);
+  return once;
 }
 
 function hold(path: string, me: LockHolder): Lock {
@@ -112,7 +147,7 @@ async function linkOrCreate(tmp: string, lockPath: string, me: LockHolder): Prom
 }
 
 /** The holder named in a lock file; undefined if it vanished. Not a lock of ours: a usage error. */
-async function readHolder(lockPath: string): Promise<LockHolder | undefined> {
+export async function readHolder(lockPath: string): Promise<LockHolder | undefined> {
   let bytes: Buffer | undefined;
   try {
     bytes = await readRegularFile(lockPath);
@@ -131,7 +166,7 @@ async function readHolder(lockPath: string): Promise<LockHolder | undefined> {
 }
 
 /** Dead for sure: same host, and no process with that pid (or one started at another time). */
-function isStale(h: LockHolder): boolean {
+export function isStale(h: LockHolder): boolean {
   if (h.hostname !== hostname()) return false; // another machine's process: cannot tell, so it holds
   try {
     process.kill(h.pid, 0);
@@ -146,7 +181,7 @@ function isStale(h: LockHolder): boolean {
  * Moves the stale lock aside and checks that what moved is the lock judged stale. If another run
  * took it over in between, we moved a live lock: it goes back, and that run holds it.
  */
-async function breakStale(lockPath: string, stale: LockHolder): Promise<boolean> {
+export async function breakStale(lockPath: string, stale: LockHolder): Promise<boolean> {
   const aside = tempNameBeside(lockPath, 'stale');
   try {
     await fsp.rename(lockPath, aside);
@@ -164,9 +199,11 @@ async function breakStale(lockPath: string, stale: LockHolder): Promise<boolean>
   return true;
 }
 
-function busy(what: string, lockPath: string, h: LockHolder): BusyError {
+/** `-o X is in use by another mbuzz run (pid N[ on HOST], started T[, writing DAYS]); try again ...` */
+export function busy(what: string, lockPath: string, h: LockHolder, writing?: string): BusyError {
   const where = h.hostname === hostname() ? '' : ` on ${h.hostname}`;
-  return new BusyError(`${what} is in use by another mbuzz run (pid ${h.pid}${where}, started ${h.startedAt}); try again when it has finished (lock: ${lockPath})`);
+  const days = writing ? `, writing ${writing}` : '';
+  return new BusyError(`${what} is in use by another mbuzz run (pid ${h.pid}${where}, started ${h.startedAt}${days}); try again when it has finished (lock: ${lockPath})`);
 }
 
 /** Field 22 of /proc/PID/stat (after the parenthesised command name, which may hold spaces). */

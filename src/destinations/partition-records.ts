@@ -1,6 +1,4 @@
-import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
-import { parseIsoDate } from '../core/dates.js';
+import type { PartitionStore } from './partition-store.js';
 
 // What wrote each partition: DIR/date=YYYY-MM-DD/_mbuzz.json beside its part file (Spark, Hive
 // and DuckDB's globs skip `_` files). It says which export (dataset, filters, format, columns)
@@ -10,8 +8,6 @@ import { parseIsoDate } from '../core/dates.js';
 // its file (a crash between the two renames, a hand edit) does not describe it.
 
 export const RECORD_NAME = '_mbuzz.json';
-const PART_FILE = /^part-\d{4}\.(ndjson|csv|parquet)$/;
-const PARTITION_DIR = /^date=(\d{4}-\d{2}-\d{2})$/;
 
 /** What an export is: two runs with the same identity may share a directory. */
 export interface ExportIdentity {
@@ -29,6 +25,8 @@ export interface RunStamp {
   startedAt: string;
   /** The command line, secrets masked. */
   args: string[];
+  /** `I/N` for one of N sharded workers (--shard). */
+  shard?: string;
 }
 
 export interface PartitionRecord {
@@ -44,38 +42,24 @@ export interface PartitionRecord {
 
 export interface PartitionOnDisk {
   date: string;
-  /** DIR/date=YYYY-MM-DD */
-  dir: string;
   /** Part files present, with their sizes. */
   files: { name: string; bytes: number }[];
   /** The record, when it is there, parses, and describes the part file present. */
   record?: PartitionRecord;
 }
 
-/** Every date=YYYY-MM-DD directory under `dir`, oldest first, with its files and its record. */
-export async function listPartitions(dir: string): Promise<PartitionOnDisk[]> {
-  const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
-  const out: PartitionOnDisk[] = [];
-  for (const e of entries) {
-    const date = PARTITION_DIR.exec(e.name)?.[1];
-    if (!e.isDirectory() || date === undefined || parseIsoDate(date) === undefined) continue;
-    const partDir = join(dir, e.name);
-    const files: { name: string; bytes: number }[] = [];
-    for (const f of await fsp.readdir(partDir, { withFileTypes: true }).catch(() => [])) {
-      if (!f.isFile() || !PART_FILE.test(f.name)) continue;
-      const st = await fsp.lstat(join(partDir, f.name)).catch(() => undefined);
-      if (st?.isFile()) files.push({ name: f.name, bytes: st.size });
-    }
-    const record = await readRecord(partDir, date);
+/** Every date=YYYY-MM-DD partition in the store, oldest first, with its files and its record. */
+export async function listPartitions(store: PartitionStore): Promise<PartitionOnDisk[]> {
+  return (await store.listPartitions()).map(({ date, files, record: text }) => {
+    const record = text === undefined ? undefined : parseRecord(text, date);
     const valid = record && files.length === 1 && files[0]!.name === record.file.name && files[0]!.bytes === record.file.bytes;
-    out.push({ date, dir: partDir, files, record: valid ? record : undefined });
-  }
-  return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    return { date, files, record: valid ? record : undefined };
+  });
 }
 
-async function readRecord(partDir: string, date: string): Promise<PartitionRecord | undefined> {
+function parseRecord(text: string, date: string): PartitionRecord | undefined {
   try {
-    const r = JSON.parse(await fsp.readFile(join(partDir, RECORD_NAME), 'utf8')) as PartitionRecord;
+    const r = JSON.parse(text) as PartitionRecord;
     const ok =
       r?.tool === 'mbuzz' &&
       r.date === date &&

@@ -1,23 +1,22 @@
 import { createHash, type Hash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
-import { IntegrityError, UsageError } from '../core/errors.js';
+import { IntegrityError } from '../core/errors.js';
 import { parseIsoDate } from '../core/dates.js';
 import type { Column, Row } from '../core/columns.js';
 import { writerFor } from '../writers/index.js';
-import { openFileSink, type FileOutput } from './file.js';
 import type { Format, Sink } from '../writers/types.js';
 import { RowChannel } from './channel.js';
-import { RECORD_NAME, recordText, type PartitionRecord } from './partition-records.js';
+import { recordText, type PartitionRecord } from './partition-records.js';
+import type { PartitionStore, StagedOutput } from './partition-store.js';
 
 // Hive-style date partitions: DIR/date=YYYY-MM-DD/part-0000.<ext>, by each row's own date, each
-// with its record (_mbuzz.json, partition-records.ts). Rows come in date order (windows
-// ascending, each window in time order), so one partition is written at a time, to a temp file
-// beside its target. Nothing is published while rows still arrive: once every partition is
-// written and the pipeline's checks have passed, commit() renames each part file and then its
-// record into place (replacing that day whole) and removes the partitions of days that were read
-// and came back empty. A failure before that leaves every existing file as it was. A date that
-// comes back after its partition closed is an error rather than a second, overwriting file.
+// with its record (_mbuzz.json, partition-records.ts), in a local directory or under an S3
+// prefix alike (partition-store.ts). Rows come in date order (windows ascending, each window in
+// time order), so one partition is written at a time, staged (a temp file beside its target; an
+// upload not yet completed). Nothing is published while rows still arrive: once every partition
+// is written and the pipeline's checks have passed, commit() publishes each part file and then
+// its record (replacing that day whole) and removes the partitions of days that were read and
+// came back empty. A failure before that leaves every existing file as it was. A date that comes
+// back after its partition closed is an error rather than a second, overwriting file.
 
 export interface PartitionFile {
   date: string;
@@ -29,7 +28,7 @@ export interface PartitionFile {
 }
 
 export interface PartitionOptions {
-  dir: string;
+  store: PartitionStore;
   format: Format;
   dateColumn: string;
   columns: readonly Column[];
@@ -43,8 +42,9 @@ export interface StagedPartitions {
   /**
    * Publishes them: each part file, then its record; then removes the partitions of `emptyDays`
    * (days read that held no rows) and of `alsoRemove`, unless written now. Returns the dates removed.
+   * `published` counts the days whose part file is out, for a caller whose commit failed midway.
    */
-  commit(o: { record(p: PartitionFile): PartitionRecord; emptyDays: Iterable<string>; alsoRemove?: Iterable<string> }): Promise<string[]>;
+  commit(o: { record(p: PartitionFile): PartitionRecord; emptyDays: Iterable<string>; alsoRemove?: Iterable<string>; published?: { days: number } }): Promise<string[]>;
   /** Removes every temp file; nothing at the target changes. */
   abort(): Promise<void>;
 }
@@ -52,32 +52,18 @@ export interface StagedPartitions {
 const EXT: Record<Format, string> = { ndjson: 'ndjson', csv: 'csv', parquet: 'parquet' };
 export const PART_NAME = (format: Format) => `part-0000.${EXT[format]}`;
 
-export async function checkPartitionDir(dir: string): Promise<void> {
-  const st = await fsp.stat(dir).catch(() => undefined);
-  if (st && !st.isDirectory()) throw new UsageError(`--partition-by needs -o DIR, and ${dir} is a file`);
-  if (!st) {
-    const parent = join(dir, '..');
-    if (!(await fsp.stat(parent).catch(() => undefined))?.isDirectory()) throw new UsageError(`cannot write ${dir}: directory ${parent} does not exist`);
-    await fsp.mkdir(dir).catch((err: unknown) => {
-      throw new UsageError(`cannot create ${dir}: ${(err as Error).message}`);
-    });
-  }
-}
-
 export async function writePartitions(rows: AsyncIterable<Row>, opts: PartitionOptions): Promise<StagedPartitions> {
-  const staged: { file: PartitionFile; out: FileOutput }[] = [];
+  const { store } = opts;
+  const part = PART_NAME(opts.format);
+  const staged: { file: PartitionFile; out: StagedOutput }[] = [];
   const closed = new Set<string>();
-  /** Partition directories this run made: an abort removes them again if they are empty. */
-  const created = new Set<string>();
-  let current: { date: string; channel: RowChannel<Row>; finished: Promise<number>; out: FileOutput; hash: Hash; bytes: { n: number } } | undefined;
+  let current: { date: string; channel: RowChannel<Row>; finished: Promise<number>; out: StagedOutput; hash: Hash; bytes: { n: number } } | undefined;
   const abortAll = async () => {
     for (const s of staged.splice(0)) await s.out.abort();
   };
 
   const open = async (date: string) => {
-    const partDir = join(opts.dir, `date=${date}`);
-    if (await fsp.mkdir(partDir).then(() => true, () => false)) created.add(date);
-    const out = await openFileSink(join(partDir, PART_NAME(opts.format)));
+    const out = await store.openPart(date, part);
     const hash = createHash('sha256');
     const bytes = { n: 0 };
     // the digest and size of exactly the bytes handed to the file, for the record and the manifest
@@ -112,7 +98,7 @@ export async function writePartitions(rows: AsyncIterable<Row>, opts: PartitionO
       throw err;
     }
     closed.add(c.date);
-    staged.push({ out: c.out, file: { date: c.date, path: join(`date=${c.date}`, PART_NAME(opts.format)), rows: n, bytes: c.bytes.n, sha256: c.hash.digest('hex') } });
+    staged.push({ out: c.out, file: { date: c.date, path: `date=${c.date}/${part}`, rows: n, bytes: c.bytes.n, sha256: c.hash.digest('hex') } });
   };
 
   try {
@@ -137,60 +123,41 @@ export async function writePartitions(rows: AsyncIterable<Row>, opts: PartitionO
       await current.out.abort();
     }
     await abortAll();
-    await removeEmptyDirs(opts.dir, created);
     throw err;
   }
 
   return {
     files: staged.map((s) => s.file),
-    abort: async () => {
-      await abortAll();
-      await removeEmptyDirs(opts.dir, created);
-    },
-    async commit({ record, emptyDays, alsoRemove = [] }) {
+    abort: abortAll,
+    async commit({ record, emptyDays, alsoRemove = [], published = { days: 0 } }) {
       const written = new Set(staged.map((s) => s.file.date));
-      // every record is on disk (as a temp file) before the first rename
-      const records: FileOutput[] = [];
+      // every record is staged (a sealed temp file) before the first part is published
+      const records: StagedOutput[] = [];
       try {
-        for (const s of staged) {
-          const r = await openFileSink(join(opts.dir, `date=${s.file.date}`, RECORD_NAME));
-          records.push(r);
-          await r.sink.write(recordText(record(s.file)));
-          await r.seal();
+        for (const s of staged) records.push(await store.stageRecord(s.file.date, recordText(record(s.file))));
+      } catch (err) {
+        for (const r of records) await r.abort();
+        await abortAll();
+        throw err;
+      }
+      try {
+        for (const [i, s] of staged.entries()) {
+          await s.out.commit();
+          published.days += 1;
+          await records[i]!.commit();
+          await store.removeOtherParts(s.file.date, part);
         }
       } catch (err) {
         for (const r of records) await r.abort();
         await abortAll();
         throw err;
       }
-      for (const [i, s] of staged.entries()) {
-        await s.out.commit();
-        await records[i]!.commit();
-        await removeOtherParts(join(opts.dir, `date=${s.file.date}`), PART_NAME(opts.format));
-      }
       staged.length = 0;
       const removed: string[] = [];
       for (const day of new Set([...emptyDays, ...alsoRemove])) {
-        if (written.has(day)) continue;
-        const p = join(opts.dir, `date=${day}`);
-        if (await fsp.lstat(p).catch(() => undefined)) {
-          await fsp.rm(p, { recursive: true, force: true });
-          removed.push(day);
-        }
+        if (!written.has(day) && (await store.removePartition(day))) removed.push(day);
       }
       return removed.sort();
     },
   };
-}
-
-/** A partition written in another format before (--replace-export): its old part file goes. */
-async function removeOtherParts(partDir: string, keep: string): Promise<void> {
-  for (const f of await fsp.readdir(partDir).catch(() => [] as string[])) {
-    if (f !== keep && /^part-\d{4}\.(ndjson|csv|parquet)$/.test(f)) await fsp.unlink(join(partDir, f)).catch(() => undefined);
-  }
-}
-
-/** Partition directories this run created and left empty (after an abort). */
-async function removeEmptyDirs(dir: string, dates: Iterable<string>): Promise<void> {
-  for (const d of dates) await fsp.rmdir(join(dir, `date=${d}`)).catch(() => undefined);
 }

@@ -48,7 +48,7 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   // file, so no checkpoint ever describes a partial file this run has started to rewrite.
   if (paths && !resumed) await discardProgress(paths);
   // The output is opened before the first request goes out.
-  const pgOut = job.postgres ? await openPostgres(job.postgres, options, env, (line) => observer.say(line)) : undefined;
+  const pgOut = job.postgres ? await openPostgres(job.postgres, options, env, (line) => observer.say(line), job.pgPassword) : undefined;
   const s3 = !partitioned && options.output !== undefined && isS3Url(options.output) ? await S3ObjectTarget.open(options.output, { vars: env.vars, home: env.home, onWarning: (l) => observer.say(`warning: ${l}`) }) : undefined;
   const out: Output | FileOutput | undefined =
     pgOut ??
@@ -97,8 +97,8 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
     const skipRows = resumed ? resumed.rows - prefix.reduce((n, w) => n + w.rows, 0) : 0;
     const rows: AsyncIterable<Row> = rowsOf(ledger.check(batches), options.maxRows, progress, skipRows, handed);
     if (partitioned) {
-      const dir = options.output!;
-      staged = await writePartitions(rows, { dir, format: options.format, dateColumn: options.dataset.dateColumn!, columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe });
+      const store = job.store!;
+      staged = await writePartitions(rows, { store, format: options.format, dateColumn: options.dataset.dateColumn!, columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe });
       const parts = staged.files;
       written = parts.reduce((n, p) => n + p.rows, 0);
       // Only days that complete windows covered can be known empty; nothing outside them is touched.
@@ -109,12 +109,14 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
         record: (p) => ({ tool: 'mbuzz', version: VERSION, date: p.date, export: identity, source, run, file: { name: basename(p.path), bytes: p.bytes, sha256: p.sha256, rows: p.rows } }),
         emptyDays,
         alsoRemove: job.replaces,
+        published: (job.published = { days: 0 }),
       });
       const empty = removed.filter((d) => emptyDays.includes(d));
       const replaced = removed.filter((d) => !emptyDays.includes(d));
       if (empty.length) observer.say(`removed ${partitions(empty)}: days read that are now empty`);
       if (replaced.length) observer.say(`removed ${partitions(replaced)} of the replaced export`);
-      files = parts.map((p) => ({ path: resolvePath(dir, p.path), bytes: p.bytes, sha256: p.sha256, rows: p.rows, date: p.date }));
+      // relative to the manifest's directory
+      files = parts.map((p) => ({ path: `${job.storeAt ?? ''}${p.path}`, bytes: p.bytes, sha256: p.sha256, rows: p.rows, date: p.date }));
     } else {
       const { writer, sink } = checkpoint ? await checkpointedWriter(options, out as FileOutput, checkpoint, handed, resumed) : { writer: pgOut?.writer ?? writerFor(options.format), sink: out!.sink };
       // a resumed CSV already starts with its header

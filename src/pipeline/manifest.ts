@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
-import { join, relative } from 'node:path';
 import { VERSION } from '../core/version.js';
 import { listPartitions, type RunStamp } from '../destinations/partition-records.js';
+import type { PartitionStore } from '../destinations/partition-store.js';
 import { writeFileAtomic } from '../core/safe-files.js';
 import type { WindowInfo } from '../providers/types.js';
 
@@ -52,14 +52,16 @@ export interface Manifest {
   version: string;
   /** This run. */
   run: string;
+  /** `I/N` when this run was one of N sharded workers (--shard). */
+  shard?: string;
   args: string[];
   startedAt: string;
   finishedAt: string;
   datasets: ManifestDataset[];
   /** Partitioned output: every partition in the directory, whichever run wrote it. */
   partitions?: ManifestPartition[];
-  /** Every run that wrote a partition listed, by id. */
-  runs?: Record<string, { startedAt: string; args: string[] }>;
+  /** Every run that wrote a partition listed, by id (with `shard`, I/N, for a sharded worker). */
+  runs?: Record<string, { startedAt: string; args: string[]; shard?: string }>;
 }
 
 /** A file's size and sha256, read back from disk. */
@@ -75,25 +77,26 @@ async function sha256Of(path: string): Promise<string> {
 }
 
 /**
- * Every partition under `root` (DIR/date=… for one dataset, DIR/<table>/date=… for `export all`),
- * paths relative to `root`. A recorded partition's digest comes from its record (its size was
- * checked against the file); an unrecorded one is read and hashed here.
+ * Every partition in `root` (DIR/date=… for one dataset, DIR/<table>/date=… for `export all`;
+ * a local directory or an S3 prefix), paths relative to `root`. A recorded partition's digest
+ * comes from its record (its size was checked against the file); an unrecorded one is read and
+ * hashed here.
  */
-export async function describePartitions(root: string): Promise<Pick<Manifest, 'partitions' | 'runs'>> {
-  const dirs = [root, ...(await fsp.readdir(root, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory() && !e.name.startsWith('date=')).map((e) => join(root, e.name))];
+export async function describePartitions(root: PartitionStore): Promise<Required<Pick<Manifest, 'partitions' | 'runs'>>> {
+  const dirs: [string, PartitionStore][] = [['', root], ...(await root.children()).map((name): [string, PartitionStore] => [`${name}/`, root.child(name)])];
   const partitions: ManifestPartition[] = [];
-  const runs: Record<string, { startedAt: string; args: string[] }> = {};
-  for (const dir of dirs) {
-    for (const p of await listPartitions(dir)) {
+  const runs: Record<string, { startedAt: string; args: string[]; shard?: string }> = {};
+  for (const [at, store] of dirs) {
+    for (const p of await listPartitions(store)) {
       const r = p.record;
       if (r) {
-        partitions.push({ path: relative(root, join(p.dir, r.file.name)), date: p.date, dataset: r.export.dataset, rows: r.file.rows, bytes: r.file.bytes, sha256: r.file.sha256, run: r.run.id });
-        runs[r.run.id] ??= { startedAt: r.run.startedAt, args: r.run.args };
+        partitions.push({ path: `${at}date=${p.date}/${r.file.name}`, date: p.date, dataset: r.export.dataset, rows: r.file.rows, bytes: r.file.bytes, sha256: r.file.sha256, run: r.run.id });
+        runs[r.run.id] ??= { startedAt: r.run.startedAt, args: r.run.args, ...(r.run.shard !== undefined && { shard: r.run.shard }) };
         continue;
       }
       for (const f of p.files) {
-        const path = join(p.dir, f.name);
-        partitions.push({ path: relative(root, path), date: p.date, dataset: null, bytes: f.bytes, sha256: await sha256Of(path), run: null });
+        const rel = `date=${p.date}/${f.name}`;
+        partitions.push({ path: at + rel, date: p.date, dataset: null, bytes: f.bytes, sha256: await store.sha256(rel), run: null });
       }
     }
   }
@@ -102,8 +105,29 @@ export async function describePartitions(root: string): Promise<Pick<Manifest, '
 
 /** Written last, atomically (exclusive temp, fsync, rename): a full disk names the file and leaves no temp file. */
 export async function writeManifest(path: string, manifest: Omit<Manifest, 'tool' | 'version'>): Promise<void> {
+  await writeFileAtomic(path, manifestText(manifest));
+}
+
+function manifestText(manifest: Omit<Manifest, 'tool' | 'version'>): string {
   const body: Manifest = { tool: 'mbuzz', version: VERSION, ...manifest };
-  await writeFileAtomic(path, `${JSON.stringify(body, null, 2)}\n`);
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+/**
+ * ROOT/_manifest.json of a directory of partitions: this run's part (`run`) and every partition
+ * present, rebuilt from the records as the store publishes it (partition-store.ts: under a short
+ * lock locally, written and verified on S3), so whichever of N concurrent runs writes it last
+ * lists every partition.
+ */
+export async function publishPartitionManifest(root: PartitionStore, run: () => Omit<Manifest, 'tool' | 'version' | 'partitions' | 'runs'>, note: (line: string) => void): Promise<void> {
+  await root.publish(
+    '_manifest.json',
+    async () => {
+      const described = await describePartitions(root);
+      return { text: manifestText({ ...run(), ...described }), state: JSON.stringify(described) };
+    },
+    note,
+  );
 }
 
 export type { RunStamp };

@@ -2,12 +2,14 @@ import type { Env } from '../core/env.js';
 import { UsageError } from '../core/errors.js';
 import { eachDay } from '../core/dates.js';
 import { VERSION } from '../core/version.js';
+import { registerSecret } from '../core/secrets.js';
 import type { LoadScope, PgTableSpec } from '../destinations/postgres/scope.js';
 import type { PostgresLoad } from '../destinations/postgres/load.js';
 import { isPostgresUrl, parsePostgresUrl, withTable, type PgTarget } from '../destinations/postgres/url.js';
 import type { ExportOptions } from '../providers/types.js';
 import { tableName } from '../schema/ddl.js';
 import type { ExportFlags } from './request.js';
+import type { SelectedProfile } from './resolve.js';
 
 // An export into `-o postgresql://...`: which flags make sense there, what the load covers (the
 // export's days, narrowed by its filters), and the calls into the destination, which is loaded
@@ -62,17 +64,30 @@ export function loadScope(options: ExportOptions): LoadScope {
   return { days: [...eachDay(options.from, options.to)], match };
 }
 
+/**
+ * The password a profile names for PostgreSQL (`postgres_password_env: VAR`), read from the
+ * environment and masked from then on; a variable named but not set is a usage error naming the key.
+ */
+export function profilePgPassword(profile: SelectedProfile | undefined, configFile: string | undefined, vars: Env['vars']): string | undefined {
+  const name = profile?.profile.postgres_password_env;
+  if (name === undefined) return undefined;
+  const value = vars[name];
+  if (value === undefined || value === '') throw new UsageError(`${configFile ?? 'config'}: profiles.${profile!.name}.postgres_password_env names ${name}, which is not set`);
+  registerSecret(value);
+  return value;
+}
+
 /** Pre-flight, before any request: connect, create or compare the table. */
-export async function checkPostgres(target: PgTarget, options: ExportOptions, env: Env, say: (line: string) => void): Promise<void> {
+export async function checkPostgres(target: PgTarget, options: ExportOptions, env: Env, say: (line: string) => void, profilePassword?: string): Promise<void> {
   const { checkPostgresTarget } = await import('../destinations/postgres/check.js');
   loadScope(options);
-  const result = await checkPostgresTarget(target, tableSpec(options), { vars: env.vars, home: env.home });
+  const result = await checkPostgresTarget(target, tableSpec(options), { vars: env.vars, home: env.home, profilePassword });
   for (const w of result.warnings) say(`warning: ${w}`);
   if (result.created) say(`created table ${result.schema}.${result.table} for ${options.dataset.name}`);
 }
 
 /** The load: its days are replaced when it commits. */
-export async function openPostgres(target: PgTarget, options: ExportOptions, env: Env, say: (line: string) => void): Promise<PostgresLoad> {
+export async function openPostgres(target: PgTarget, options: ExportOptions, env: Env, say: (line: string) => void, profilePassword?: string): Promise<PostgresLoad> {
   const { openPostgresLoad } = await import('../destinations/postgres/load.js');
-  return openPostgresLoad(target, { spec: tableSpec(options), scope: loadScope(options), version: VERSION, vars: env.vars, home: env.home, note: say });
+  return openPostgresLoad(target, { spec: tableSpec(options), scope: loadScope(options), version: VERSION, vars: env.vars, home: env.home, profilePassword, note: say });
 }

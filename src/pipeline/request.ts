@@ -42,5 +42,14 @@ export interface ExportFlags {
   replaceExport?: boolean;
   manifest?: boolean;
   datasets?: string[];
+  /** --shard I/N: this worker's 1/N of the range's days (shard.ts). */
+  shard?: Shard;
+}
+
+/** One of N sharded workers. */
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
 }
 

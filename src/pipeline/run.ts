@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { dirname, relative } from 'node:path';
+import { dirname, isAbsolute, relative } from 'node:path';
 import type { Env } from '../core/env.js';
 import { maskText } from '../core/secrets.js';
 import { exportDataset, type ExportResult } from './export-dataset.js';
-import { describePartitions, writeManifest, type ManifestDataset, type RunStamp } from './manifest.js';
+import { publishPartitionManifest, writeManifest, type ManifestDataset, type RunStamp } from './manifest.js';
 import type { RunObserver } from './observer.js';
 import { completeThrough, saveState } from './state.js';
 import type { ExportPlan } from './validate.js';
@@ -17,7 +17,7 @@ import type { ExportPlan } from './validate.js';
 export async function runPlan(plan: ExportPlan, env: Env, observer: RunObserver): Promise<ExportResult[]> {
   const startedAt = env.now();
   const secrets = plan.jobs.flatMap((j) => Object.values(j.options.credentials));
-  const run: RunStamp = { id: runId(startedAt), startedAt: startedAt.toISOString(), args: env.argv.map((a) => maskText(a, secrets)) };
+  const run: RunStamp = { id: runId(startedAt), startedAt: startedAt.toISOString(), args: env.argv.map((a) => maskText(a, secrets)), ...(plan.shard && { shard: plan.shard }) };
   const results: ExportResult[] = [];
   try {
     for (const job of plan.jobs) {
@@ -29,25 +29,20 @@ export async function runPlan(plan: ExportPlan, env: Env, observer: RunObserver)
       }
     }
   } catch (err) {
-    if (plan.manifestPath !== undefined && results.length > 0) await manifest(plan, run, results, env).catch(() => undefined);
+    // partitions a failed commit had published are listed too: the manifest describes what is there
+    const published = results.length > 0 || plan.jobs.some((j) => (j.published?.days ?? 0) > 0);
+    if (published) await manifest(plan, run, results, env, observer).catch(() => undefined);
     throw err;
   }
-  if (plan.manifestPath !== undefined && results.length > 0) await manifest(plan, run, results, env);
+  if (results.length > 0) await manifest(plan, run, results, env, observer);
   return results;
 }
 
-async function manifest(plan: ExportPlan, run: RunStamp, results: ExportResult[], env: Env): Promise<void> {
-  const path = plan.manifestPath!;
-  const root = dirname(path);
-  const partitioned = plan.jobs.some((j) => j.partitionBy);
-  await writeManifest(path, {
-    run: run.id,
-    args: run.args,
-    startedAt: run.startedAt,
-    finishedAt: env.now().toISOString(),
-    datasets: results.map((r) => manifestEntry(r, plan.today, root)),
-    ...(partitioned ? await describePartitions(root) : {}),
-  });
+async function manifest(plan: ExportPlan, run: RunStamp, results: ExportResult[], env: Env, observer: RunObserver): Promise<void> {
+  const root = plan.manifestPath !== undefined ? dirname(plan.manifestPath) : '';
+  const body = () => ({ run: run.id, ...(run.shard && { shard: run.shard }), args: run.args, startedAt: run.startedAt, finishedAt: env.now().toISOString(), datasets: results.map((r) => manifestEntry(r, plan.today, root)) });
+  if (plan.partitionRoot) await publishPartitionManifest(plan.partitionRoot, body, (line) => observer.say(line));
+  else if (plan.manifestPath !== undefined) await writeManifest(plan.manifestPath, body());
 }
 
 /** Sortable and unique: the start time to the second, and 4 random bytes (runs in the same second). */
@@ -67,6 +62,7 @@ function manifestEntry(r: ExportResult, today: string, root: string): ManifestDa
     apiTotal: r.windows.reduce((n, w) => n + w.received, 0),
     windows: r.windows,
     openDays,
-    files: r.files.map((f) => ({ ...f, path: relative(root, f.path) })),
+    // a local file's path is absolute; a partition's is already relative to the manifest
+    files: r.files.map((f) => ({ ...f, path: isAbsolute(f.path) ? relative(root, f.path) : f.path })),
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UsageError } from '../core/errors.js';
 import { listPartitions, type ExportIdentity, type PartitionOnDisk } from '../destinations/partition-records.js';
+import type { PartitionStore } from '../destinations/partition-store.js';
 import type { ExportOptions } from '../providers/types.js';
 
 // One directory of partitions holds one export. A run with other filters, columns or format
@@ -51,9 +52,10 @@ export function sameExport(a: ExportIdentity, b: ExportIdentity): boolean {
  * of another source. Returns the dates of the other export's partitions that --replace-export
  * hands over to this run (each replaced by this run's rows for the day, or removed).
  */
-export async function checkSameExport(dir: string, o: ExportOptions, replace: boolean, say: (line: string) => void): Promise<string[]> {
+export async function checkSameExport(store: PartitionStore, o: ExportOptions, replace: boolean, say: (line: string) => void): Promise<string[]> {
+  const dir = store.where;
   const ours = exportIdentity(o);
-  const parts = (await listPartitions(dir)).filter((p) => p.files.length > 0 || p.record);
+  const parts = (await listPartitions(store)).filter((p) => p.files.length > 0 || p.record);
   const unrecorded = parts.filter((p) => !p.record);
   if (unrecorded.length) {
     say(`warning: ${dir} has ${count(unrecorded)} with no record of the export that wrote them (${span(unrecorded)}: an older mbuzz, another tool, or a run that died while publishing); they are kept as they are, and exporting those days again records them`);

@@ -2,23 +2,27 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../core/env.js';
 import { UsageError } from '../core/errors.js';
-import { utcToday } from '../core/dates.js';
+import { daysBetween, utcToday } from '../core/dates.js';
 import type { ConfigFile } from '../config/schema.js';
 import { checkFileTarget } from '../destinations/file.js';
-import { checkPartitionDir } from '../destinations/partitioned.js';
+import { holdResource } from '../core/lock.js';
+import { EVERY_DAY } from '../destinations/claims.js';
+import { childTarget, openPartitionStore } from '../destinations/open-partitions.js';
+import type { PartitionStore } from '../destinations/partition-store.js';
 import { checkS3Object } from '../destinations/s3/object.js';
-import { isS3Url, parseS3ObjectUrl } from '../destinations/s3/url.js';
+import { isS3Url, parseS3ObjectUrl, parseS3PrefixUrl } from '../destinations/s3/url.js';
 import { DATASETS, findDataset, providerOf } from '../providers/registry.js';
 import type { ExportOptions } from '../providers/types.js';
 import { tableName } from '../schema/ddl.js';
 import type { PgTarget } from '../destinations/postgres/url.js';
 import { checkpointPaths, fingerprint } from './checkpoint.js';
 import { lockDirectory, lockFile } from './locks.js';
-import { checkPostgres, postgresTarget, withDatasetTable } from './postgres.js';
+import { checkPostgres, postgresTarget, profilePgPassword, withDatasetTable } from './postgres.js';
 import type { ExportFlags } from './request.js';
-import { resolveExport } from './resolve.js';
+import { resolveExport, selectProfile } from './resolve.js';
 import { canCheckpoint, findResume, whyNotResumable, type ResumePoint } from './resume.js';
 import { checkSameExport } from './same-export.js';
+import { checkShardFlags, shardDays, shardLabel } from './shard.js';
 import { loadState, stateKey, stateWindow, type StateFile } from './state.js';
 
 // Every usage error of an export, in one place, before the first request: "exit 2 means
@@ -40,6 +44,14 @@ export interface ExportJob {
   replaces?: string[];
   /** -o postgresql://...: the load's target (options.output then holds its masked label). */
   postgres?: PgTarget;
+  /** The password the profile's postgres_password_env names. */
+  pgPassword?: string;
+  /** --partition-by: the directory or prefix, checked and its days claimed; released when the run ends. */
+  store?: PartitionStore;
+  /** Where `store` is inside the manifest's directory: '' or `<table>/` (`export all`). */
+  storeAt?: string;
+  /** Days whose part file a failed commit had already published (the manifest is still rewritten). */
+  published?: { days: number };
 }
 
 export interface ExportPlan {
@@ -47,10 +59,14 @@ export interface ExportPlan {
   /** `mbuzz export all`: several datasets into one directory. */
   multi: boolean;
   state?: { path: string; file: StateFile };
-  /** Where the run's manifest goes, if it writes one. */
+  /** Where the run's manifest goes, if it writes one beside a file (or `export all`'s files). */
   manifestPath?: string;
+  /** A directory of partitions (`export all`'s, with --partition-by): its _manifest.json describes it. */
+  partitionRoot?: PartitionStore;
   /** UTC day of the run's start. */
   today: string;
+  /** `I/N` when this run is one of N sharded workers. */
+  shard?: string;
 }
 
 export interface Loaded {
@@ -64,7 +80,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   const pg = postgresTarget(flags, env);
   if (flags.datasets && !multi) throw new UsageError('--datasets goes with `mbuzz export all`');
   if (multi && flags.output === undefined) throw new UsageError('`mbuzz export all` needs -o DIR');
-  if (multi && isS3Url(flags.output!)) throw new UsageError('`mbuzz export all` writes to a local DIR for now, not s3://');
+  if (multi && isS3Url(flags.output!) && !flags.partitionBy) throw new UsageError('`mbuzz export all -o s3://` writes partitions: add --partition-by date (one prefix per dataset)');
   if (flags.state !== undefined && flags.rangeDays !== undefined) throw new UsageError('--state decides the dates itself: drop --range');
   if (flags.state !== undefined && flags.includeToday) throw new UsageError('--state records complete days only: drop --include-today');
   if (flags.lookback !== undefined && flags.state === undefined) throw new UsageError('--lookback goes with --state');
@@ -76,6 +92,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   }
   if (flags.partitionBy && flags.maxRows !== undefined) throw new UsageError('--max-rows would cut a day short, and a partition replaces its day whole: drop --max-rows with --partition-by');
   if (flags.replaceExport && !flags.partitionBy) throw new UsageError('--replace-export goes with --partition-by date');
+  checkShardFlags(flags);
   const datasets = multi ? (flags.datasets ?? DATASETS.filter((d) => d.provider === 'mbuzz').map((d) => d.name)).map(findDataset) : [findDataset(flags.dataset)];
   // --state: a regular file (or none yet) in a writable directory, locked before it is read
   const statePath = flags.state !== undefined ? await checkFileTarget(flags.state, '') : undefined;
@@ -89,7 +106,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
     let f: ExportFlags = { ...flags, dataset: dataset.name, ...(pg ? { output: undefined } : {}) };
     if (multi) {
       const format = resolve({ ...f, output: undefined }).format;
-      f = { ...f, output: join(flags.output!, flags.partitionBy ? tableName(dataset.name) : `${tableName(dataset.name)}.${format}`), format };
+      f = { ...f, output: flags.partitionBy ? childTarget(flags.output!, tableName(dataset.name)) : join(flags.output!, `${tableName(dataset.name)}.${format}`), format };
     }
     let key: string | undefined;
     if (state) {
@@ -102,18 +119,35 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
       }
       f = { ...f, from: w.from, to: w.to };
     }
+    if (flags.shard) {
+      const whole = resolve(f);
+      const mine = shardDays(whole.from, whole.to, flags.shard);
+      if (!mine) {
+        say(`shard ${shardLabel(flags.shard)} has no days of ${dataset.name} ${whole.from}..${whole.to} (${daysBetween(whole.from, whole.to)} days for ${flags.shard.count} shards): nothing to export`);
+        continue;
+      }
+      f = { ...f, from: mine.from, to: mine.to };
+    }
     const options = resolve(f);
     if (pg) {
       const target = withDatasetTable(pg, dataset.name);
-      jobs.push({ options: { ...options, output: target.label, format: 'csv' }, checkpointing: false, stateKey: key, postgres: target });
+      const pgPassword = profilePgPassword(selectProfile(dataset, f, loaded.config, loaded.file, env.vars), loaded.file, env.vars);
+      jobs.push({ options: { ...options, output: target.label, format: 'csv' }, checkpointing: false, stateKey: key, postgres: target, ...(pgPassword !== undefined && { pgPassword }) });
       continue;
     }
     jobs.push({ options, partitionBy: flags.partitionBy, checkpointing: canCheckpoint(options, flags.partitionBy !== undefined), stateKey: key });
   }
   for (const job of jobs) checkJob(job, flags, env);
 
-  // The pure checks passed: now what needs the filesystem, still before any request.
-  if (multi) {
+  // The pure checks passed: now what needs the filesystem (or S3), still before any request.
+  const storeOptions = { vars: env.vars, home: env.home, onWarning: (l: string) => say(`warning: ${l}`) };
+  const note = (line: string) => say(`note: ${line}`);
+  let root: PartitionStore | undefined;
+  if (multi && flags.partitionBy) {
+    // each dataset's directory is claimed day by day below; the root only holds them and the manifest
+    root = await openStore(flags.output!, storeOptions);
+    await root.check();
+  } else if (multi) {
     await ensureDir(flags.output!);
     await lockDirectory(flags.output!, `-o ${flags.output}`, say);
   }
@@ -121,14 +155,19 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
     const { options } = job;
     for (const w of options.warnings) say(`warning: ${w}`);
     if (job.postgres) {
-      await checkPostgres(job.postgres, options, env, say);
+      await checkPostgres(job.postgres, options, env, say, job.pgPassword);
       continue;
     }
     if (options.output === undefined) continue;
     if (job.partitionBy) {
-      await checkPartitionDir(options.output);
-      await lockDirectory(options.output, `-o ${options.output}`, say);
-      job.replaces = await checkSameExport(options.output, options, flags.replaceExport === true, say);
+      const store = root ? root.child(tableName(options.dataset.name)) : await openStore(options.output, storeOptions);
+      job.store = store;
+      job.storeAt = root ? `${tableName(options.dataset.name)}/` : '';
+      root ??= store;
+      await store.check();
+      // the days this run reads (it may rewrite or remove any of their partitions); all of them with --replace-export
+      await store.claim(flags.replaceExport ? EVERY_DAY : { from: options.from, to: options.to }, `-o ${options.output}`, note);
+      job.replaces = await checkSameExport(store, options, flags.replaceExport === true, say);
     } else if (isS3Url(options.output)) {
       await checkS3Object(options.output, { vars: env.vars, home: env.home, onWarning: (l) => say(`warning: ${l}`) });
     } else {
@@ -139,8 +178,8 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
       if (job.checkpointing) job.resumed = await findResume(checkpointPaths(target), fingerprint(options), flags.resume === true, target, say);
     }
   }
-  const manifestPath = multi || flags.partitionBy ? join(flags.output!, '_manifest.json') : flags.manifest ? `${jobs[0]?.options.output ?? ''}.manifest.json` : undefined;
-  return { jobs, multi, state, manifestPath, today };
+  const manifestPath = root ? undefined : multi ? join(flags.output!, '_manifest.json') : flags.manifest ? `${jobs[0]?.options.output ?? ''}.manifest.json` : undefined;
+  return { jobs, multi, state, manifestPath, partitionRoot: root, today, ...(flags.shard && { shard: shardLabel(flags.shard) }) };
 }
 
 /** The checks of one job that need no filesystem. */
@@ -150,9 +189,11 @@ function checkJob(job: ExportJob, flags: ExportFlags, env: Env): void {
     throw new UsageError('refusing to write Parquet to a terminal: give -o FILE.parquet or pipe it');
   }
   if (options.output !== undefined && isS3Url(options.output)) {
-    if (job.partitionBy) throw new UsageError('--partition-by writes to a local DIR for now, not s3://');
-    if (flags.manifest) throw new UsageError('--manifest writes beside a local file for now, not s3://');
-    parseS3ObjectUrl(options.output);
+    if (job.partitionBy) parseS3PrefixUrl(options.output);
+    else {
+      if (flags.manifest) throw new UsageError('--manifest with -o s3://bucket/key is not written (a manifest describes a directory: use --partition-by date)');
+      parseS3ObjectUrl(options.output);
+    }
   }
   if (job.partitionBy) {
     if (options.output === undefined) throw new UsageError('--partition-by date needs -o DIR');
@@ -162,6 +203,13 @@ function checkJob(job: ExportJob, flags: ExportFlags, env: Env): void {
   }
   const why = flags.resume ? whyNotResumable(options, job.partitionBy !== undefined) : undefined;
   if (why) throw new UsageError(`--resume is not possible here: ${why}`);
+}
+
+/** A partition store, its connection closed when the run ends (with the locks and claims). */
+async function openStore(target: string, options: { vars: Env['vars']; home: string; onWarning: (l: string) => void }): Promise<PartitionStore> {
+  const store = await openPartitionStore(target, options);
+  holdResource(async () => store.close());
+  return store;
 }
 
 async function ensureDir(dir: string): Promise<void> {

@@ -81,11 +81,17 @@ describe('one writer per target', () => {
     expect(existsSync(join(dir.path, 'state-b.ndjson'))).toBe(false);
   });
 
-  it('the same partition directory: the second run exits 75', async () => {
+  it('the same days of a partition directory: the second run exits 75 naming the days the first holds', async () => {
     const parts = join(dir.path, 'parts');
     const a = await first(['export', 'conversions', ...RANGE, '-o', parts, '--partition-by', 'date']);
-    const lock = await refusedWhileBusy(['export', 'conversions', ...RANGE, '-o', parts, '--partition-by', 'date', '--channel', 'email'], '/second-parts', a.pid, `-o ${parts}`);
-    expect(lock).toBe(join(parts, '.mbuzz-lock'));
+    // overlapping on 2026-03-04 only
+    const r = await runCli(['export', 'conversions', '--from', '2026-03-04', '--to', '2026-03-05', '-o', parts, '--partition-by', 'date', '--channel', 'email'], { env: env('/second-parts') });
+    expect(r.code, r.stderr).toBe(75);
+    const m = new RegExp(`^mbuzz: -o ${parts} is in use by another mbuzz run \\(pid (\\d+), started \\S+, writing 2026-03-01\\.\\.2026-03-04\\); try again when it has finished \\(lock: (\\S+)\\)\n$`).exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    expect(Number(m![1])).toBe(a.pid);
+    expect(m![2]).toMatch(new RegExp(`^${parts}/\\.mbuzz-claim\\.2026-03-01\\.\\.2026-03-04\\.[0-9a-f]+\\.lock$`));
+    expect(sentBy('/second-parts')).toEqual([]);
     expect((await a.done).code).toBe(0);
     expect(readdirSync(parts).filter((f) => f.startsWith('.'))).toEqual([]);
   });

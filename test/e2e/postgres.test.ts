@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { truthRows } from '../../src/sandbox/truth.js';
 import { CONVERSIONS_COLUMNS } from '../../src/providers/mbuzz/schemas.js';
@@ -110,6 +113,29 @@ describe.skipIf(pgSkipReason !== undefined)(`mbuzz export -o postgresql://${pgSk
     expect(r.stderr).toMatch(/^mbuzz: cannot use PostgreSQL postgresql:\/\/mbuzz_test:\*\*\*\*@.*password authentication failed/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toContain(wrong);
+  });
+
+  it("a profile's postgres_password_env names the variable holding the password (never shown); unset, or wrong, is exit 2 before any request", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'mbuzz-pg-profile-'));
+    try {
+      writeFileSync(join(cwd, '.mbuzzrc.yaml'), 'profile: warehouse\nprofiles:\n  warehouse:\n    postgres_password_env: WAREHOUSE_PW\n', { mode: 0o600 });
+      const args = ['export', 'conversions', '--from', '2026-03-01', '--to', '2026-03-01', '-o', pg.url({ table: 'via_profile' }, { password: null })];
+      const ok = await runCli(args, { cwd, env: { ...env(), WAREHOUSE_PW: PG_PASSWORD } });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stderr).not.toContain(PG_PASSWORD);
+      expect(canon(await tableRows('via_profile'))).toEqual(canon(truth('2026-03-01', '2026-03-01').map(full)));
+
+      const sent = await requests();
+      const unset = await runCli(args, { cwd, env: env() });
+      expect([unset.code, unset.stderr]).toEqual([2, `mbuzz: ${join(cwd, '.mbuzzrc.yaml')}: profiles.warehouse.postgres_password_env names WAREHOUSE_PW, which is not set\n`]);
+      const wrong = await runCli(args, { cwd, env: { ...env(), WAREHOUSE_PW: 'Not-The-Password-42' } });
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toMatch(/password authentication failed .*\(password from the profile's postgres_password_env\)$/m);
+      expect(wrong.stderr).not.toContain('Not-The-Password-42');
+      expect(await requests()).toBe(sent);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('kill -9 in the middle of the COPY leaves the days as they were', async () => {

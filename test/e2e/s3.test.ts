@@ -107,9 +107,9 @@ describe('mbuzz export -o s3://', () => {
     expect(await s3.uploads()).toEqual([]);
   });
 
-  it('says what is not wired to S3 yet rather than writing a local path named s3:', async () => {
-    const partitioned = await exportTo('s3://mbuzz-test/lake', {}, ['--partition-by', 'date']);
-    expect([partitioned.code, partitioned.stderr.trim()]).toEqual([2, 'mbuzz: --partition-by writes to a local DIR for now, not s3://']);
+  it('says what S3 cannot do rather than writing a local path named s3:', async () => {
+    const all = await runCli(['export', 'all', '--from', FROM, '--to', TO, '-o', 's3://mbuzz-test/all'], { env: env() });
+    expect([all.code, all.stderr.trim()]).toEqual([2, 'mbuzz: `mbuzz export all -o s3://` writes partitions: add --partition-by date (one prefix per dataset)']);
     const resume = await exportTo('s3://mbuzz-test/r.csv', {}, ['--resume']);
     expect(resume.code).toBe(2);
     expect(resume.stderr).toContain('an s3:// upload cannot be continued');

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { LocalPartitionStore } from '../../src/destinations/local-partitions.js';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,9 @@ import { exportDataset } from '../../src/pipeline/export-dataset.js';
 import type { RunObserver } from '../../src/pipeline/observer.js';
 import { resolveExport } from '../../src/pipeline/resolve.js';
 import { canCheckpoint } from '../../src/pipeline/resume.js';
-import type { ExportJob } from '../../src/pipeline/validate.js';
+import type { ExportJob, ExportPlan } from '../../src/pipeline/validate.js';
+import { runPlan } from '../../src/pipeline/run.js';
+import type { PartitionStore } from '../../src/destinations/partition-store.js';
 import { findDataset, providerOf } from '../../src/providers/registry.js';
 import type { DatasetDef, ExportContext } from '../../src/providers/types.js';
 
@@ -61,7 +64,7 @@ const run = { id: 'test-run', startedAt: '2026-05-20T12:00:00.000Z', args: [] };
 
 function job(dataset: DatasetDef, output: string, partitioned: boolean): ExportJob {
   const options = { ...resolveExport({ dataset: conversions, provider: providerOf(conversions), flags: { dataset: 'conversions', from: DAYS[0], to: DAYS[2], output, format: 'ndjson' }, config: { profiles: {} }, vars: { MBUZZ_API_KEY: 'sk_test_x' }, today: '2026-05-20' }), dataset };
-  return { options, partitionBy: partitioned ? 'date' : undefined, checkpointing: canCheckpoint(options, partitioned) };
+  return { options, partitionBy: partitioned ? 'date' : undefined, checkpointing: canCheckpoint(options, partitioned), ...(partitioned && { store: new LocalPartitionStore(output), storeAt: '' }) };
 }
 
 /** Every file under `dir` with its bytes. */
@@ -101,5 +104,33 @@ describe('rows written per window equal the API total, checked by the pipeline i
     expect(err).toBeInstanceOf(IntegrityError);
     expect((err as Error).message).toMatch(/^conversions 2026-04-03: 2 rows arrived but the API counts 3/);
     expect(snapshot(dir)).toEqual(before);
+  });
+});
+
+describe('a commit that fails midway', () => {
+  it('still rewrites the manifest, listing the days it had published (and not the others)', async () => {
+    const dir = join(root, 'midway');
+    mkdirSync(dir);
+    const real = new LocalPartitionStore(dir);
+    let commits = 0;
+    // the real directory, whose second part file cannot be published (a disk that fills up then)
+    const failing: PartitionStore = Object.assign(Object.create(real) as PartitionStore, {
+      openPart: async (date: string, name: string) => {
+        const out = await real.openPart(date, name);
+        return {
+          ...out,
+          commit: async () => {
+            if (++commits === 2) throw new Error(`cannot write ${dir}/date=${date}/${name}: no space left on device (ENOSPC)`);
+            await out.commit();
+          },
+        };
+      },
+    });
+    const plan: ExportPlan = { jobs: [{ ...job(provider(), dir, true), store: failing, storeAt: '' }], multi: false, partitionRoot: failing, today: '2026-05-20' };
+    await expect(runPlan(plan, env(), observer)).rejects.toThrow(/no space left on device/);
+    const manifest = JSON.parse(readFileSync(join(dir, '_manifest.json'), 'utf8')) as { partitions: { path: string }[]; datasets: unknown[] };
+    expect(manifest.partitions.map((p) => p.path)).toEqual(['date=2026-04-01/part-0000.ndjson']);
+    expect(manifest.datasets).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(['_manifest.json', 'date=2026-04-01']);
   });
 });

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/core/errors.js';
+import { LocalPartitionStore } from '../../src/destinations/local-partitions.js';
 import { checkSameExport, exportIdentity, sourceFingerprint } from '../../src/pipeline/same-export.js';
 import { resolveExport } from '../../src/pipeline/resolve.js';
 import type { ExportFlags } from '../../src/pipeline/request.js';
@@ -36,7 +37,7 @@ function dirWith(parts: [string, ReturnType<typeof options> | undefined, string?
 
 const check = async (dir: string, o: ReturnType<typeof options>, replace = false) => {
   const said: string[] = [];
-  const replaces = await checkSameExport(dir, o, replace, (l) => said.push(l));
+  const replaces = await checkSameExport(new LocalPartitionStore(dir), o, replace, (l) => said.push(l));
   return { said, replaces };
 };
 

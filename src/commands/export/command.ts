@@ -37,6 +37,7 @@ export const exportCommand: CommandSpec = {
       .option('--partition-by <field>', 'date: write -o DIR as DIR/date=YYYY-MM-DD/part-0000.<ext>, each day replaced whole')
       .option('--replace-export', 'with --partition-by: -o DIR holds another export (filters, --fields, format); make it this one, replacing or removing those partitions')
       .option('--manifest', 'write a JSON manifest beside the output (always on with --partition-by and export all)')
+      .option('--shard <i/n>', 'one of N parallel workers: export the I-th of N contiguous blocks of the --from..--to days (docs/orchestration.md)')
       .option('--datasets <list>', 'with `export all`: which datasets (default: conversions, funnel, spend)')
       .option('--csv-safe', "CSV for spreadsheets: cells starting with = + - @ tab or CR get a leading ' (no formula injection)")
       .option('--resume', 'continue an interrupted export to the same -o FILE from its checkpoint')

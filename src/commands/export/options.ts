@@ -2,6 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import { isDayWord, parseIsoDate } from '../../core/dates.js';
 import { FORMATS, type Format } from '../../writers/types.js';
 import type { ExportFlags } from '../../pipeline/request.js';
+import { parseShard } from '../../pipeline/shard.js';
 
 export type { ExportFlags };
 
@@ -41,6 +42,7 @@ export interface RawExportFlags {
   replaceExport?: boolean;
   manifest?: boolean;
   datasets?: string;
+  shard?: string;
 }
 
 export function parseExportFlags(dataset: string, raw: RawExportFlags, progressGiven: boolean): ExportFlags {
@@ -96,6 +98,7 @@ export function parseExportFlags(dataset: string, raw: RawExportFlags, progressG
   if (raw.replaceExport) flags.replaceExport = true;
   if (raw.manifest) flags.manifest = true;
   if (raw.datasets !== undefined) flags.datasets = list([raw.datasets]);
+  if (raw.shard !== undefined) flags.shard = parseShard(raw.shard);
   return flags;
 }
 

@@ -37,7 +37,7 @@ function connectReason(e: DriverError, target: PgTarget, source: PasswordSource)
   const message = e.message ?? String(e);
   if (message === 'The server does not support SSL connections') return `the server does not accept TLS connections (sslmode=${target.ssl.mode})`;
   if (/^timeout expired$|connection timeout/i.test(message)) return `no answer from ${where} within ${target.connectTimeoutSec} s (connect_timeout)`;
-  if (/client password must be|password must be a string/i.test(message)) return `the server asks for a password and none was given: put it in the URL, PGPASSWORD, ~/.pgpass or the profile's password_env`;
+  if (/client password must be|password must be a string/i.test(message)) return `the server asks for a password and none was given: put it in the URL, PGPASSWORD, ~/.pgpass or the profile's postgres_password_env`;
   if (e.code !== undefined && /CERT|TLS|SSL/.test(e.code)) return `TLS: ${oneLine(message)} (sslmode=${target.ssl.mode})`;
   switch (e.code) {
     case 'ECONNREFUSED':
@@ -52,7 +52,7 @@ function connectReason(e: DriverError, target: PgTarget, source: PasswordSource)
       return `host ${target.host} is unreachable`;
     case '28P01':
       return source === 'none'
-        ? `${e.message} (no password was given: put it in the URL, PGPASSWORD, ~/.pgpass or the profile's password_env)`
+        ? `${e.message} (no password was given: put it in the URL, PGPASSWORD, ~/.pgpass or the profile's postgres_password_env)`
         : `${e.message} (password from ${sourceLabel(source)})`;
     default:
       return oneLine(message);
@@ -60,7 +60,7 @@ function connectReason(e: DriverError, target: PgTarget, source: PasswordSource)
 }
 
 function sourceLabel(source: PasswordSource): string {
-  return { url: 'the URL', profile: "the profile's password_env", PGPASSWORD: 'PGPASSWORD', passfile: 'the password file', none: 'nowhere' }[source];
+  return { url: 'the URL', profile: "the profile's postgres_password_env", PGPASSWORD: 'PGPASSWORD', passfile: 'the password file', none: 'nowhere' }[source];
 }
 
 const LOST_CODES = new Set(['CONNECTION_CLOSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { passwordFromFile } from './pgpass.js';
 import type { PgTarget } from './url.js';
 
-// Where the password comes from, most explicit first: the URL itself, the profile's password_env
+// Where the password comes from, most explicit first: the URL itself, the profile's postgres_password_env
 // (read by config and handed in), PGPASSWORD, then the password file (passfile=, PGPASSFILE or
 // ~/.pgpass) as libpq reads it. None at all is fine: the server may trust the connection or
 // use a client certificate, and says so if it wanted one.
@@ -18,7 +18,7 @@ export interface ResolvedPassword {
 }
 
 export interface PasswordOptions {
-  /** The profile's password (its password_env variable's value), already read by config. */
+  /** The profile's password (its postgres_password_env variable's value), already read by the pipeline. */
   profilePassword?: string;
   vars?: Readonly<Record<string, string | undefined>>;
   home?: string;

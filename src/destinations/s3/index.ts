@@ -3,13 +3,12 @@
 //                 await store.check(loc.key);                      // pre-flight, exit 2 on failure
 //                 const out = await store.openOutput(loc.key, { gzip }); ... out.commit() / out.abort();
 //                 store.close();
-//   partitions:   const dir = await S3PartitionDir.open(url, opts); await dir.check();
-//                 dir.openPartition(date, ext), dir.listPartitions(), dir.removePartition(date),
-//                 dir.readJson(name), dir.writeJson('_manifest.json', manifest) (last); dir.close();
+//   partitions:   S3PartitionStore, a PartitionStore (../partition-store.ts) over a prefix, opened
+//                 through openPartitionStore(url, ...) like a local directory.
 // Importing this loads no SDK: S3Store.open does, on first use (sdk.ts).
 export { isS3Url, parseS3ObjectUrl, parseS3PrefixUrl, parseS3Url, s3Url, type S3Location } from './url.js';
 export { S3Store, contentTypeOf, type OutputOptions, type S3StoreOptions } from './store.js';
-export { S3PartitionDir } from './partitions.js';
+export { S3PartitionStore } from './partitions.js';
 export { S3ObjectTarget, checkS3Object } from './object.js';
 export type { S3Output } from './upload.js';
 export type { S3Credentials, S3Overrides, S3Settings } from './settings.js';

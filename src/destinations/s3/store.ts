@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { gzipSink } from '../gzip.js';
 import { codeOf, s3Error, type Stage } from './errors.js';
@@ -28,6 +28,14 @@ export interface OutputOptions {
   contentType?: string;
   /** Abort unfinished uploads to this exact key left by an earlier run (default true). */
   abortStale?: boolean;
+}
+
+export interface StoredObject {
+  key: string;
+  bytes: number;
+  /** LastModified in ms since the epoch, by the store's clock. */
+  modified: number;
+  etag: string;
 }
 
 export class S3Store {
@@ -97,15 +105,26 @@ export class S3Store {
     );
     if (!options.gzip) return upload;
     const gz = gzipSink(upload.sink);
+    let sealed = false;
     return {
       url: upload.url,
       get bytes() {
         return upload.bytes;
       },
       sink: gz.sink,
-      async commit() {
+      async seal() {
         try {
           await gz.finish();
+        } catch (err) {
+          await upload.abort();
+          throw err;
+        }
+        await upload.seal();
+        sealed = true;
+      },
+      async commit() {
+        try {
+          if (!sealed) await gz.finish();
         } catch (err) {
           await upload.abort();
           throw err;
@@ -126,17 +145,22 @@ export class S3Store {
    * effort: without s3:ListBucketMultipartUploads it does nothing, and a lifecycle rule remains
    * the way to clean up (README).
    */
-  async abortStaleUploads(key: string): Promise<number> {
+  abortStaleUploads(key: string): Promise<number> {
+    return this.abortUnfinished(key, (k) => k === key, this.url(key));
+  }
+
+  /** The same, for every key under `prefix` that `which` picks (the partitions a run holds a claim on). */
+  async abortUnfinished(prefix: string, which: (key: string) => boolean, label = this.url(prefix)): Promise<number> {
     const { sdk, client } = this;
     let aborted = 0;
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     try {
       for (;;) {
-        const page = await client.send(new sdk.ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: key, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+        const page = await client.send(new sdk.ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
         for (const u of page.Uploads ?? []) {
-          if (u.Key !== key || !u.UploadId) continue;
-          await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: u.UploadId }));
+          if (u.Key === undefined || !u.UploadId || !which(u.Key)) continue;
+          await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: this.bucket, Key: u.Key, UploadId: u.UploadId }));
           aborted += 1;
         }
         if (!page.IsTruncated) break;
@@ -144,29 +168,35 @@ export class S3Store {
         uploadIdMarker = page.NextUploadIdMarker;
       }
     } catch (err) {
-      if (codeOf(err) !== 'AccessDenied' && codeOf(err) !== 'NotImplemented') throw this.error(err, 'run', `list the unfinished uploads of ${this.url(key)}`);
+      if (codeOf(err) !== 'AccessDenied' && codeOf(err) !== 'NotImplemented') throw this.error(err, 'run', `list the unfinished uploads of ${label}`);
     }
-    if (aborted > 0) this.options.onWarning?.(`aborted ${aborted} unfinished upload${aborted === 1 ? '' : 's'} of ${this.url(key)} left by an earlier run`);
+    if (aborted > 0) this.options.onWarning?.(`aborted ${aborted} unfinished upload${aborted === 1 ? '' : 's'} of ${label} left by an earlier run`);
     return aborted;
   }
 
   /** Keys under `prefix`, and with a delimiter the "directories" one level down. */
   async list(prefix: string, delimiter?: string): Promise<{ keys: string[]; prefixes: string[] }> {
+    const { objects, prefixes } = await this.listObjects(prefix, delimiter);
+    return { keys: objects.map((o) => o.key), prefixes };
+  }
+
+  /** The same, with each object's size and S3's LastModified (the store's clock, not ours). */
+  async listObjects(prefix: string, delimiter?: string): Promise<{ objects: StoredObject[]; prefixes: string[] }> {
     const { sdk, client } = this;
-    const keys: string[] = [];
+    const objects: StoredObject[] = [];
     const prefixes: string[] = [];
     let token: string | undefined;
     try {
       do {
         const page = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, Delimiter: delimiter, ContinuationToken: token }));
-        for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
+        for (const o of page.Contents ?? []) if (o.Key !== undefined) objects.push({ key: o.Key, bytes: o.Size ?? 0, modified: o.LastModified?.getTime() ?? 0, etag: o.ETag ?? '' });
         for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) prefixes.push(p.Prefix);
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
     } catch (err) {
       throw this.error(err, 'run', `list ${this.url(prefix)}`);
     }
-    return { keys, prefixes };
+    return { objects, prefixes };
   }
 
   async delete(key: string): Promise<void> {
@@ -175,16 +205,21 @@ export class S3Store {
     });
   }
 
-  /** A small JSON object, or undefined when there is none. */
-  async readJson<T>(key: string): Promise<T | undefined> {
-    let text: string;
+  /** A small object's text, or undefined when there is none. */
+  async readText(key: string): Promise<string | undefined> {
     try {
       const out = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      text = (await out.Body?.transformToString('utf8')) ?? '';
+      return (await out.Body?.transformToString('utf8')) ?? '';
     } catch (err) {
       if (codeOf(err) === 'NoSuchKey' || codeOf(err) === 'NotFound') return undefined;
       throw this.error(err, 'run', `read ${this.url(key)}`);
     }
+  }
+
+  /** A small JSON object, or undefined when there is none. */
+  async readJson<T>(key: string): Promise<T | undefined> {
+    const text = await this.readText(key);
+    if (text === undefined) return undefined;
     try {
       return JSON.parse(text) as T;
     } catch {
@@ -192,12 +227,27 @@ export class S3Store {
     }
   }
 
+  /** sha256 of an object's bytes, streamed (an object no record describes, for the manifest). */
+  async sha256(key: string): Promise<string> {
+    const hash = createHash('sha256');
+    try {
+      const out = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      for await (const chunk of out.Body as AsyncIterable<Uint8Array>) hash.update(chunk);
+    } catch (err) {
+      throw this.error(err, 'run', `read ${this.url(key)}`);
+    }
+    return hash.digest('hex');
+  }
+
   /** Replaces the object at `key` in one PUT: readers see the old one or the new one. */
-  async writeJson(key: string, value: unknown): Promise<void> {
-    const body = Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
-    await this.client.send(new this.sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' })).catch((err: unknown) => {
+  async writeText(key: string, text: string, contentType = contentTypeOf(key)): Promise<void> {
+    await this.client.send(new this.sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: Buffer.from(text, 'utf8'), ContentType: contentType })).catch((err: unknown) => {
       throw this.error(err, 'run', `write ${this.url(key)}`);
     });
+  }
+
+  writeJson(key: string, value: unknown): Promise<void> {
+    return this.writeText(key, `${JSON.stringify(value, null, 2)}\n`, 'application/json');
   }
 
   /** Closes the client's sockets so the process can exit. */

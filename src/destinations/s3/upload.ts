@@ -44,6 +44,12 @@ const MAX_PARTS = 10_000;
 export interface S3Output extends Output {
   readonly bytes: number;
   readonly url: string;
+  /**
+   * Sends every byte (the rest as the last part) and waits for the parts, without completing:
+   * the object stays invisible until `commit`, and no byte of it is held in memory meanwhile
+   * (a run stages every partition this way until its checks pass). `abort` still discards it.
+   */
+  seal(): Promise<void>;
 }
 
 export function openUpload(target: UploadTarget, options: UploadOptions): S3Output {
@@ -63,7 +69,7 @@ class Upload implements S3Output {
   private readonly parts: CompletedPart[] = [];
   private readonly inflight = new Set<Promise<void>>();
   private failure: Error | undefined;
-  private state: 'open' | 'committing' | 'committed' | 'aborted' = 'open';
+  private state: 'open' | 'sealed' | 'committing' | 'committed' | 'aborted' = 'open';
   private readonly cancel = new AbortController();
 
   constructor(
@@ -124,8 +130,24 @@ class Upload implements S3Output {
     return this.uploadId;
   }
 
-  async commit(): Promise<void> {
+  async seal(): Promise<void> {
     if (this.state !== 'open') throw new Error(`output ${this.url} was already ${this.state}`);
+    try {
+      if (this.failure) throw this.failure;
+      // An empty object is left to commit's PutObject: it holds no memory either.
+      if (this.pendingBytes > 0) await this.sendPart();
+      while (this.inflight.size > 0) await Promise.all(this.inflight);
+      if (this.failure) throw this.failure;
+    } catch (err) {
+      const failure = this.latch(err);
+      await this.release();
+      throw failure;
+    }
+    this.state = 'sealed';
+  }
+
+  async commit(): Promise<void> {
+    if (this.state !== 'open' && this.state !== 'sealed') throw new Error(`output ${this.url} was already ${this.state}`);
     this.state = 'committing';
     const { sdk, client, bucket, key } = this.target;
     try {

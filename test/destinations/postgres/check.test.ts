@@ -138,7 +138,7 @@ describe.skipIf(pgSkipReason !== undefined)(`PostgreSQL pre-flight check${pgSkip
 
     it('says where to put the password when none was given', async () => {
       const message = await usageMessage(checkPostgresTarget(target({ table: 't' }, { password: null }), SPEC, { home }));
-      expect(message).toMatch(/the server asks for a password and none was given: put it in the URL, PGPASSWORD, ~\/\.pgpass or the profile's password_env/);
+      expect(message).toMatch(/the server asks for a password and none was given: put it in the URL, PGPASSWORD, ~\/\.pgpass or the profile's postgres_password_env/);
     });
 
     it('takes the password from PGPASSWORD, the profile, or a 0600 password file', async () => {

@@ -8,6 +8,7 @@
 //    answered from s3rver's own store of unfinished uploads;
 //  - a read-only access key (s3rver has no IAM): writes with it get 403 AccessDenied, as S3 answers;
 //  - a log of the requests it was sent (config.log);
+//  - listings with a delimiter that find common prefixes at any depth (below);
 //  - faults on cue, like the API sandbox's: a part number whose UploadPart always fails with 500,
 //    a CompleteMultipartUpload that always fails with 500, UploadParts that are never answered.
 // Usage: node s3-server.mjs '{"dir":"/tmp/x","buckets":["b"],"accounts":{...},"faults":{"failPart":3}}'
@@ -38,6 +39,24 @@ const server = new S3rver({
   allowMismatchedSignatures: true,
   configureBuckets: (config.buckets ?? []).map((name) => ({ name })),
 });
+
+// s3rver lists with a delimiter by walking its directories and skipping those beneath a common
+// prefix, so a prefix whose objects all sit two levels down (prefix/spend/date=.../part) is never
+// found. Listed without a delimiter and folded here instead, as S3 answers.
+const listObjects = server.store.listObjects.bind(server.store);
+server.store.listObjects = async (bucket, options) => {
+  if (!options.delimiter) return listObjects(bucket, options);
+  const prefix = options.prefix ?? '';
+  const all = await listObjects(bucket, { ...options, delimiter: '', maxKeys: Infinity });
+  const commonPrefixes = new Set();
+  const objects = [];
+  for (const o of all.objects) {
+    const idx = o.key.slice(prefix.length).indexOf(options.delimiter);
+    if (idx === -1) objects.push(o);
+    else commonPrefixes.add(o.key.slice(0, prefix.length + idx + options.delimiter.length));
+  }
+  return { objects, commonPrefixes: [...commonPrefixes].sort(), isTruncated: false };
+};
 
 const accessKeyOf = (ctx) => /Credential=([^/,\s]+)/.exec(ctx.get('authorization'))?.[1];
 const checkSignature = authentication();
