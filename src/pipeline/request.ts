@@ -42,5 +42,7 @@ export interface ExportFlags {
   replaceExport?: boolean;
   manifest?: boolean;
   datasets?: string[];
+  /** --dry-run: plan and print, write nothing (pipeline/validate.ts skips every effect). */
+  dryRun?: boolean;
 }
 

@@ -13,6 +13,7 @@ import type { ExportOptions } from '../providers/types.js';
 import { tableName } from '../schema/ddl.js';
 import type { PgTarget } from '../destinations/postgres/url.js';
 import { checkpointPaths, fingerprint } from './checkpoint.js';
+import { checkCreatableDir } from './dry-checks.js';
 import { lockDirectory, lockFile } from './locks.js';
 import { checkPostgres, postgresTarget, withDatasetTable } from './postgres.js';
 import type { ExportFlags } from './request.js';
@@ -60,6 +61,8 @@ export interface Loaded {
 
 export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, say: (line: string) => void): Promise<ExportPlan> {
   const today = utcToday(env.now());
+  // --dry-run: every check, none of the effects (no lock, no directory made, nothing written or probed)
+  const dry = flags.dryRun === true;
   const multi = flags.dataset === 'all';
   const pg = postgresTarget(flags, env);
   if (flags.datasets && !multi) throw new UsageError('--datasets goes with `mbuzz export all`');
@@ -79,7 +82,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   const datasets = multi ? (flags.datasets ?? DATASETS.filter((d) => d.provider === 'mbuzz').map((d) => d.name)).map(findDataset) : [findDataset(flags.dataset)];
   // --state: a regular file (or none yet) in a writable directory, locked before it is read
   const statePath = flags.state !== undefined ? await checkFileTarget(flags.state, '') : undefined;
-  if (statePath !== undefined) await lockFile(statePath, `--state ${flags.state}`, say);
+  if (statePath !== undefined && !dry) await lockFile(statePath, `--state ${flags.state}`, say);
   const state = statePath !== undefined ? { path: statePath, file: await loadState(statePath, today) } : undefined;
 
   const jobs: ExportJob[] = [];
@@ -113,7 +116,9 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   for (const job of jobs) checkJob(job, flags, env);
 
   // The pure checks passed: now what needs the filesystem, still before any request.
-  if (multi) {
+  // a directory a dry run would have made: nothing in it to check yet
+  const unmade = multi && dry && !(await checkCreatableDir(flags.output!));
+  if (multi && !dry) {
     await ensureDir(flags.output!);
     await lockDirectory(flags.output!, `-o ${flags.output}`, say);
   }
@@ -121,20 +126,25 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
     const { options } = job;
     for (const w of options.warnings) say(`warning: ${w}`);
     if (job.postgres) {
-      await checkPostgres(job.postgres, options, env, say);
+      // its check connects and may create the table: a dry run leaves the database alone
+      if (!dry) await checkPostgres(job.postgres, options, env, say);
       continue;
     }
-    if (options.output === undefined) continue;
+    if (options.output === undefined || unmade) continue;
     if (job.partitionBy) {
-      await checkPartitionDir(options.output);
-      await lockDirectory(options.output, `-o ${options.output}`, say);
+      if (dry && !(await checkCreatableDir(options.output))) continue;
+      if (!dry) {
+        await checkPartitionDir(options.output);
+        await lockDirectory(options.output, `-o ${options.output}`, say);
+      }
       job.replaces = await checkSameExport(options.output, options, flags.replaceExport === true, say);
     } else if (isS3Url(options.output)) {
-      await checkS3Object(options.output, { vars: env.vars, home: env.home, onWarning: (l) => say(`warning: ${l}`) });
+      // the probe starts (and aborts) an upload: a dry run sends nothing to the store
+      if (!dry) await checkS3Object(options.output, { vars: env.vars, home: env.home, onWarning: (l) => say(`warning: ${l}`) });
     } else {
       // a symlink of ours to a regular file is written through: the run works on the file it leads to
       const target = await checkFileTarget(options.output);
-      await lockFile(target, `-o ${options.output}`, say);
+      if (!dry) await lockFile(target, `-o ${options.output}`, say);
       if (target !== options.output) job.options = { ...options, output: target };
       if (job.checkpointing) job.resumed = await findResume(checkpointPaths(target), fingerprint(options), flags.resume === true, target, say);
     }
