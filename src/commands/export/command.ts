@@ -44,10 +44,10 @@ export const exportCommand: CommandSpec = {
       .option('-q, --quiet', 'no summary or warnings on stderr')
       .option('-v, --verbose', 'one stderr line per request (secrets masked)')
       .option('--no-progress', 'no progress spinner')
-      .option('--dry-run', 'print the plan and write nothing: windows, requests, rows where counting is cheap, quota use, ETA (sends only count requests)')
+      .option('--dry-run', 'print the plan and write nothing: windows, requests, rows where counting is cheap, quota use, ETA (sends only what counting costs; `mbuzz datasets NAME` says what)')
       .option('--json', 'with --dry-run: the plan as one JSON document on stdout')
       .option('--report <file>', 'when the run ends, however it ends, write one JSON report here (- for stderr): exit code and reason, windows with rows and API totals, requests, retries, files with sha256')
-      .addOption(new Option('--log-format <format>', 'text | json: json writes every stderr line as one JSON object (no spinner)').choices(['text', 'json']))
+      .addOption(new Option('--log-format <format>', 'json: every stderr line one JSON object {"level","msg",...}, spinner off (default: text)').choices(['text', 'json']))
       .addHelpText(
       'after',
       `
