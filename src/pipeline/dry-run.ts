@@ -87,6 +87,7 @@ function jobNotes(job: ExportJob): string[] {
   const out = job.options.output;
   if (job.postgres) notes.push(`${out}: not checked by --dry-run (the check connects and may create the table)`);
   else if (out !== undefined && out.startsWith('s3://')) notes.push(`${out}: not probed by --dry-run (the probe starts an upload)`);
+  if (job.options.maxRows !== undefined) notes.push(`--max-rows ${job.options.maxRows.toLocaleString('en-US')}: the run stops there, so it may send fewer requests`);
   if (job.resumed) notes.push(`resumes from the checkpoint: ${job.resumed.rows.toLocaleString('en-US')} rows already written`);
   if (job.replaces?.length) notes.push(`--replace-export: ${job.replaces.length} partitions of another export would be replaced or removed`);
   return notes;
