@@ -57,7 +57,7 @@ type ExchangeRequest = Omit<JsonRequest, 'validate' | 'countRows'>;
 export interface ClientStats {
   requests: number;
   retries: number;
-  /** Response bytes received (decoded). */
+  /** Response body bytes received, as sent (compressed, if the server compressed them). */
   bytes: number;
   /**
    * Retries by what failed: an HTTP status ('429', '502', ...), 'timeout', 'reset', 'truncated'
@@ -188,7 +188,8 @@ export class HttpClient {
         timeoutMs: this.opts.timeoutMs,
         signal: this.opts.signal,
       });
-      this.stats.bytes += Buffer.byteLength(res.body, 'utf8');
+      // as they arrived (the transport counts them for free); a fake transport's body in UTF-8
+      this.stats.bytes += res.bytes ?? Buffer.byteLength(res.body, 'utf8');
       return res;
     } catch (err) {
       if (this.opts.signal.aborted) throw interruptedBy(this.opts.signal);

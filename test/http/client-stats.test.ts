@@ -64,7 +64,13 @@ describe('HttpClient stats for the run report', () => {
     expect(c.stats.rateLimitWaits).toEqual({ count: 2, ms: 188 + 1500 });
   });
 
-  it('counts the bytes of the bodies received, in UTF-8', async () => {
+  it('counts the bytes of the bodies as they arrived (a gzip body\'s compressed size)', async () => {
+    const c = client([{ status: 200, headers: { 'content-encoding': 'gzip' }, body: '{"data":[],"meta":{}}', bytes: 7 }, ok]);
+    await c.json({ method: 'GET', url: 'https://api.test/x', headers: {} });
+    expect(c.stats.bytes).toBe(7);
+  });
+
+  it('counts a body whose transport does not say its size in UTF-8', async () => {
     const body = '{"data":["é€😀"],"meta":{}}';
     const c = client([{ status: 200, headers: {}, body }]);
     await c.json({ method: 'GET', url: 'https://api.test/x', headers: {} });
