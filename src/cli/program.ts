@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import type { Env } from '../core/env.js';
 import type { ExitCode } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
-import type { CommandSpec } from '../commands/spec.js';
+import { isLogFormat } from '../core/log.js';
+import { registerSecret } from '../core/secrets.js';
+import type { CommandSpec, Invocation } from '../commands/spec.js';
 import { exportCommand } from '../commands/export/command.js';
 import { sandboxCommand } from '../commands/sandbox/command.js';
 import { profilesCommand } from '../commands/profiles/command.js';
@@ -14,7 +16,7 @@ import { versionCommand } from '../commands/version/command.js';
 const COMMANDS: readonly CommandSpec[] = [exportCommand, datasetsCommand, schemaCommand, profilesCommand, sandboxCommand, completionCommand, versionCommand];
 
 /** The commander program, and the exit code of whichever command it ran (0 for help and version). */
-export function buildProgram(env: Env): { program: Command; exitCode: () => ExitCode } {
+export function buildProgram(env: Env, invocation: Invocation): { program: Command; exitCode: () => ExitCode } {
   let code: ExitCode = 0;
   const output = {
     writeOut: (s: string) => env.stdout.write(s),
@@ -30,9 +32,23 @@ export function buildProgram(env: Env): { program: Command; exitCode: () => Exit
   for (const spec of COMMANDS) {
     // exitOverride and output config are not inherited by subcommands added with .command()
     const command = spec.declare(program).exitOverride().configureOutput(output);
+    watchOptions(command, invocation);
     command.action(async (...args: unknown[]) => {
-      code = await spec.run(env, args.slice(0, -1), command);
+      code = await spec.run(env, args.slice(0, -1), command, invocation);
     });
   }
   return { program, exitCode: () => code };
+}
+
+/**
+ * What must hold from the moment commander reads a flag, before the command runs, so that even a
+ * usage error commander finds later in the same command line obeys it: --log-format (main's error
+ * line is then JSON too), and --api-key (its value masked in every message from then on).
+ */
+function watchOptions(command: Command, invocation: Invocation): void {
+  const has = (flag: string) => command.options.some((o) => o.long === flag);
+  if (has('--log-format')) command.on('option:log-format', (value: string) => {
+    if (isLogFormat(value)) invocation.log.format = value;
+  });
+  if (has('--api-key')) command.on('option:api-key', (value: string) => registerSecret(value));
 }

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { sleep, type Env } from '../core/env.js';
 import { SIGNAL_EXIT } from '../core/errors.js';
+import { streamLog } from '../core/log.js';
 import { maskWrites } from '../core/secrets.js';
 import { undiciTransport } from '../http/transport.js';
 
@@ -29,6 +30,13 @@ export function systemEnv(): Env {
   // stderr write from here on, whichever code writes it: errors, warnings, verbose lines, libraries.
   // It stays for the life of the process (close() does not undo it): a late warning is masked too.
   maskWrites(process.stderr);
+  // Node's own warnings (a library's deprecation) are stderr lines too: through stderr's one Log,
+  // so --log-format json holds for them. Node's printer is a 'warning' listener it adds itself,
+  // unless --no-warnings asked for none: then there is none to replace.
+  if (process.listenerCount('warning') > 0) {
+    process.removeAllListeners('warning');
+    process.on('warning', (w) => streamLog(process.stderr).write('warning', `${w.name}: ${w.message}`));
+  }
   const transport = undiciTransport({ vars: process.env });
   return {
     stdout: process.stdout,

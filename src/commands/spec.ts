@@ -1,6 +1,16 @@
 import type { Command } from 'commander';
 import type { Env } from '../core/env.js';
 import type { ExitCode } from '../core/errors.js';
+import type { Log } from '../core/log.js';
+import type { RunReport } from '../core/run-report.js';
+
+/** What one run of the program shares between cli/ and the command it runs. */
+export interface Invocation {
+  /** Every stderr line goes through it; --log-format sets its format (cli/program.ts). */
+  log: Log;
+  /** --report: the command fills it in; cli/main.ts writes it once the exit code is known. */
+  report: RunReport;
+}
 
 /**
  * One command, the way gh builds them: `declare` puts its name, arguments and flags on the
@@ -11,5 +21,5 @@ import type { ExitCode } from '../core/errors.js';
 export interface CommandSpec {
   declare(program: Command): Command;
   /** `args` are commander's action arguments: the positional ones, then the parsed options. */
-  run(env: Env, args: readonly unknown[], command: Command): Promise<ExitCode>;
+  run(env: Env, args: readonly unknown[], command: Command, invocation: Invocation): Promise<ExitCode>;
 }

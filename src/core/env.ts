@@ -16,6 +16,8 @@ export interface HttpResponse {
   headers: Record<string, string>;
   /** Decoded (gunzipped) body text. */
   body: string;
+  /** Bytes of the body as they arrived (before decompression), for the run report; fakes may leave it out. */
+  bytes?: number;
   /** The proxy it came through (password masked), for the verbose log. */
   via?: string;
 }

@@ -4,7 +4,7 @@ import { BodyTooLargeError, type HttpRequest, type HttpResponse, type Transport 
 import { MAX_JSON_DEPTH, valueNestsDeeper } from './json-depth.js';
 import { Limiter } from './limiter.js';
 import { describeNetworkError, proxyRefusal } from './network-errors.js';
-import { backoffDelay, DEFAULT_BACKOFF, isRetryableNetworkError, parseRetryAfter, RETRYABLE_STATUS, type BackoffPolicy } from './retry.js';
+import { backoffDelay, DEFAULT_BACKOFF, isRetryableNetworkError, networkCause, parseRetryAfter, RETRYABLE_STATUS, type BackoffPolicy } from './retry.js';
 
 export interface ClientOptions {
   fetch: Transport;
@@ -16,8 +16,8 @@ export interface ClientOptions {
   backoff?: Partial<BackoffPolicy>;
   /** Values to mask wherever a URL or message is shown (they join the process-wide registry too). */
   secrets: readonly string[];
-  /** One line per request when --verbose. */
-  log?: (line: string) => void;
+  /** One line per request when --verbose; `fields` are the line's parts, for --log-format json. */
+  log?: (line: string, fields: Record<string, string | number>) => void;
   /** Requests in flight at once (--concurrency); waits between retries do not hold a place. */
   maxInFlight?: number;
 }
@@ -57,18 +57,37 @@ type ExchangeRequest = Omit<JsonRequest, 'validate' | 'countRows'>;
 export interface ClientStats {
   requests: number;
   retries: number;
+  /** Response body bytes received, as sent (compressed, if the server compressed them). */
   bytes: number;
+  /**
+   * Retries by what failed: an HTTP status ('429', '502', ...), 'timeout', 'reset', 'truncated'
+   * (a cut or corrupt body), 'network' (refused, DNS), 'proxy-<status>', 'bad-body' (not the API's shape).
+   */
+  retriesBy: Record<string, number>;
+  /** Waits a rate limit imposed: a 429's Retry-After, or a provider's own pacing (rateLimitWait). */
+  rateLimitWaits: { count: number; ms: number };
+  /** Time spent in attempts, answered or not: with `requests`, the mean latency a dry run measures. */
+  timeMs: number;
+}
+
+export function emptyStats(): ClientStats {
+  return { requests: 0, retries: 0, bytes: 0, retriesBy: {}, rateLimitWaits: { count: 0, ms: 0 }, timeMs: 0 };
 }
 
 class Retryable extends Error {
-  constructor(message: string, readonly waitMs?: number) {
+  constructor(
+    message: string,
+    /** The retries-by-cause key (ClientStats.retriesBy). */
+    readonly kind: string,
+    readonly waitMs?: number,
+  ) {
     super(message);
   }
 }
 
 /** Every request goes through here: retries, backoff, error classification, verbose log. */
 export class HttpClient {
-  readonly stats: ClientStats = { requests: 0, retries: 0, bytes: 0 };
+  readonly stats: ClientStats = emptyStats();
   private readonly policy: BackoffPolicy;
   private readonly limiter: Limiter;
   private readonly secrets: string[];
@@ -83,6 +102,12 @@ export class HttpClient {
   /** Secrets (this client's and every registered one) and URL passwords masked. */
   mask(text: string): string {
     return maskText(text, this.secrets);
+  }
+
+  /** A wait a provider's own pacing took for a rate limit (Atribu's units a minute): counted in the stats. */
+  rateLimitWait(ms: number): void {
+    this.stats.rateLimitWaits.count++;
+    this.stats.rateLimitWaits.ms += Math.round(ms);
   }
 
   /** Mask a value obtained at runtime too (a login's bearer token), from here on, in every message of the process. */
@@ -100,7 +125,7 @@ export class HttpClient {
       req,
       (res) => {
         const problem = req.validate?.(res.body);
-        if (problem) throw new Retryable(`unexpected response: ${problem}`);
+        if (problem) throw new Retryable(`unexpected response: ${problem}`, 'bad-body');
         return { status: res.status, headers: res.headers, text: res.body };
       },
       (out) => req.countRows?.(out.text),
@@ -117,7 +142,12 @@ export class HttpClient {
         const res = await this.limiter.run(() => this.send(req));
         const ms = Date.now() - started;
         const out = this.interpret(req, res, accept);
-        this.log(() => `${req.method} ${this.mask(req.url)} ${res.status} ${ms}ms ${((n) => (n !== undefined ? `${n} rows` : ''))(count(out))}${attempt ? ` (retry ${attempt})` : ''}${res.via ? ` via ${res.via}` : ''}`);
+        this.log(() => {
+          const rows = count(out);
+          const url = this.mask(req.url);
+          const line = `${req.method} ${url} ${res.status} ${ms}ms ${rows !== undefined ? `${rows} rows` : ''}${attempt ? ` (retry ${attempt})` : ''}${res.via ? ` via ${res.via}` : ''}`;
+          return [line, { event: 'request', method: req.method, url, status: res.status, ms, ...(rows !== undefined && { rows }), attempt: attempt + 1, ...(res.via && { via: res.via }) }];
+        });
         return out;
       } catch (err) {
         if (this.opts.signal.aborted) throw interruptedBy(this.opts.signal);
@@ -130,7 +160,13 @@ export class HttpClient {
         }
         const wait = err.waitMs ?? backoffDelay(attempt, this.policy, this.opts.random);
         this.stats.retries++;
-        this.log(() => `${req.method} ${this.mask(req.url)} ${this.mask(last)}; retrying in ${wait}ms (attempt ${attempt + 2}/${this.policy.retries + 1})`);
+        this.stats.retriesBy[err.kind] = (this.stats.retriesBy[err.kind] ?? 0) + 1;
+        if (err.kind === '429') this.rateLimitWait(wait);
+        this.log(() => {
+          const url = this.mask(req.url);
+          const line = `${req.method} ${url} ${this.mask(last)}; retrying in ${wait}ms (attempt ${attempt + 2}/${this.policy.retries + 1})`;
+          return [line, { event: 'retry', method: req.method, url, cause: err.kind, error: this.mask(last), waitMs: wait, attempt: attempt + 2 }];
+        });
         try {
           await this.opts.sleep(wait, this.opts.signal);
         } catch {
@@ -142,6 +178,7 @@ export class HttpClient {
 
   private async send(req: ExchangeRequest): Promise<HttpResponse> {
     this.stats.requests++;
+    const started = Date.now();
     try {
       const res = await this.opts.fetch({
         method: req.method,
@@ -151,7 +188,8 @@ export class HttpClient {
         timeoutMs: this.opts.timeoutMs,
         signal: this.opts.signal,
       });
-      this.stats.bytes += res.body.length;
+      // as they arrived (the transport counts them for free); a fake transport's body in UTF-8
+      this.stats.bytes += res.bytes ?? Buffer.byteLength(res.body, 'utf8');
       return res;
     } catch (err) {
       if (this.opts.signal.aborted) throw interruptedBy(this.opts.signal);
@@ -161,8 +199,11 @@ export class HttpClient {
       const refused = proxyRefusal(err);
       if (refused === 407) throw new AuthError(what);
       if (refused !== undefined && !RETRYABLE_STATUS.has(refused)) throw new RejectedError(what);
-      if (refused !== undefined || isRetryableNetworkError(err)) throw new Retryable(what);
+      if (refused !== undefined) throw new Retryable(what, `proxy-${refused}`);
+      if (isRetryableNetworkError(err)) throw new Retryable(what, networkCause(err));
       throw new ServerError(`${what} (${this.mask(req.method + ' ' + req.url)})`);
+    } finally {
+      this.stats.timeMs += Date.now() - started;
     }
   }
 
@@ -174,14 +215,14 @@ export class HttpClient {
     } catch {
       const type = res.headers['content-type'] ?? 'no content type';
       const what = /^\s*<(!doctype|html)/i.test(res.body) || /^text\/html\b/i.test(type) ? 'an HTML page instead of JSON' : 'invalid JSON';
-      throw new Retryable(`${what} in a ${status} response (${type}, ${res.body.length} bytes)`);
+      throw new Retryable(`${what} in a ${status} response (${type}, ${res.body.length} bytes)`, 'bad-body');
     }
     // Nested deeper than anything downstream can walk: that is the answer, not a glitch, so not retried.
     if (valueNestsDeeper(json)) {
       throw new IntegrityError(`the response nests deeper than ${MAX_JSON_DEPTH} levels, more than any real answer; refused (${status}, ${res.body.length} bytes, ${req.method} ${req.url})`);
     }
     const problem = req.validate?.(json);
-    if (problem) throw new Retryable(`unexpected response: ${problem}`);
+    if (problem) throw new Retryable(`unexpected response: ${problem}`, 'bad-body');
     return { status, headers: res.headers, json, text: res.body };
   }
 
@@ -209,16 +250,18 @@ export class HttpClient {
       if (wait !== undefined && wait > this.policy.maxRetryAfterMs) {
         throw new RejectedError(`rate limited (429): the server asks to wait ${Math.round(wait / 1000)}s${quoted}`);
       }
-      throw new Retryable(`rate limited (429)${quoted}`, wait);
+      throw new Retryable(`rate limited (429)${quoted}`, '429', wait);
     }
-    if (RETRYABLE_STATUS.has(status)) throw new Retryable(`server error ${status}${quoted}`);
+    if (RETRYABLE_STATUS.has(status)) throw new Retryable(`server error ${status}${quoted}`, String(status));
     if (status >= 500) throw new ServerError(`server error ${status}${quoted} (${this.mask(req.method + ' ' + req.url)})`);
     throw new RejectedError(`request rejected (${status})${quoted}`);
   }
 
   /** Built only with --verbose: masking a URL is not free, and it would happen on every request. */
-  private log(line: () => string): void {
-    if (this.opts.log) this.opts.log(line().trimEnd());
+  private log(line: () => [string, Record<string, string | number>]): void {
+    if (!this.opts.log) return;
+    const [text, fields] = line();
+    this.opts.log(text.trimEnd(), fields);
   }
 }
 

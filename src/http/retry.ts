@@ -63,3 +63,21 @@ export function isRetryableNetworkError(err: unknown): boolean {
   const msg = err instanceof Error ? err.message : '';
   return /other side closed|socket hang up|premature close|terminated|unexpected end of file/i.test(msg);
 }
+
+/** What a retried network failure was, for the run report's retries by cause. */
+export type NetworkCause = 'timeout' | 'reset' | 'truncated' | 'network';
+
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'MBUZZ_DEADLINE']);
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const TRUNCATED_CODES = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'Z_BUF_ERROR', 'Z_DATA_ERROR']);
+
+export function networkCause(err: unknown): NetworkCause {
+  const code = errorCode(err);
+  if (code && TIMEOUT_CODES.has(code)) return 'timeout';
+  if (code && RESET_CODES.has(code)) return 'reset';
+  if (code && TRUNCATED_CODES.has(code)) return 'truncated';
+  const msg = err instanceof Error ? err.message : '';
+  if (/premature close|unexpected end of file/i.test(msg)) return 'truncated';
+  if (/other side closed|socket hang up|terminated/i.test(msg)) return 'reset';
+  return 'network';
+}

@@ -165,7 +165,7 @@ export function undiciTransport(options: TransportOptions = {}): Transport {
         const raw = Buffer.concat(chunks, size);
         const decoded = await decode(headers['content-encoding'], raw, maxBody);
         if (decoded.length > maxBody) throw new BodyTooLargeError(maxBody);
-        return { status: res.statusCode, headers, body: decoded.toString('utf8'), via: proxy?.shown };
+        return { status: res.statusCode, headers, body: decoded.toString('utf8'), bytes: size, via: proxy?.shown };
       });
     } catch (err) {
       if (proxy && typeof err === 'object' && err !== null && !(err instanceof DeadlineError) && !(err instanceof BodyTooLargeError)) proxyOfError.set(err, proxy);

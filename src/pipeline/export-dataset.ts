@@ -64,10 +64,12 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   const checkpoint = paths ? new Checkpointer(paths.checkpoint, { fingerprint: fingerprint(options), describe: `${options.dataset.name} ${options.from}..${options.to} as ${options.format}` }, () => Date.now(), resumed, every) : undefined;
 
   const progress = observer.progress(options);
+  const record = observer.record?.(options);
   const windows: ManifestWindow[] = resumed ? finishedPrefix(resumed).map((w) => ({ ...w })) : [];
   // A window counts as done for the checkpoint and the manifest once the ledger has all its rows
   // counted (a provider reports it done while its rows may still wait in the look-ahead).
   const ledger = new WindowLedger(options.dataset.name, options, options.dataset.rowDate, options.dataset.keep?.(options), (c) => {
+    record?.counted(c);
     if (!c.info) return;
     checkpoint?.windowDone(c.info, c.kept);
     windows.push({ ...c.info, rows: c.kept });
@@ -79,15 +81,18 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
     windowDone: (label, rows, info) => {
       progress.windowDone(label, rows);
       if (info) ledger.state(info);
+      if (info) record?.stated(info);
     },
   };
   const client = clientFor(options, env);
+  record?.started(client.stats);
 
   const prefix = resumed ? finishedPrefix(resumed) : [];
   const handed = { rows: resumed?.rows ?? 0 };
   if (resumed) {
     observer.say(`resuming: ${resumed.rows.toLocaleString('en-US')} rows already written, ${prefix.length} windows skipped`);
     progress.resumed(prefix.length, resumed.rows);
+    record?.resumed(prefix);
   }
   let written: number;
   let files: ManifestDataset['files'] = [];
@@ -128,6 +133,7 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
     }
   } catch (err) {
     progress.stop();
+    record?.failed();
     await staged?.abort();
     // A run cut short by Ctrl-C or an outage keeps its progress for --resume; nothing is at the target either way.
     if (checkpoint?.saved && (err instanceof InterruptedError || err instanceof ServerError || env.signal.aborted)) {
@@ -143,7 +149,10 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   }
   progress.stop();
   const total = (resumed?.rows ?? 0) + written;
-  observer.say(summary(options, total, client.stats, progress.windowsDone, Date.now() - started));
+  record?.finished(total, files);
+  const ms = Date.now() - started;
+  const s = client.stats;
+  observer.say(summary(options, total, s, progress.windowsDone, ms), { event: 'summary', dataset: options.dataset.name, rows: total, windows: progress.windowsDone, requests: s.requests, retries: s.retries, output: options.output ?? 'stdout', format: options.format, ms });
   windows.sort((a, b) => a.index - b.index);
   return { job, rows: total, windows, files };
 }

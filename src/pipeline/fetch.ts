@@ -1,4 +1,5 @@
 import type { Env } from '../core/env.js';
+import { streamLog } from '../core/log.js';
 import { HttpClient } from '../http/client.js';
 import type { ExportOptions } from '../providers/types.js';
 
@@ -14,7 +15,8 @@ export function clientFor(options: ExportOptions, env: Env): HttpClient {
     backoff: { retries: options.retries },
     secrets: secretsOf(options),
     maxInFlight: options.concurrency,
-    log: options.verbose ? (line) => env.stderr.write(`mbuzz: ${line}\n`) : undefined,
+    // stderr's one Log: `mbuzz: <line>`, or with --log-format json an object with the request's fields
+    log: options.verbose ? (line, fields) => streamLog(env.stderr).write('debug', line, fields) : undefined,
   });
 }
 

@@ -44,6 +44,8 @@ export interface ExportFlags {
   datasets?: string[];
   /** --shard I/N: this worker's 1/N of the range's days (shard.ts). */
   shard?: Shard;
+  /** --dry-run: plan and print, write nothing (pipeline/validate.ts skips every effect). */
+  dryRun?: boolean;
 }
 
 /** One of N sharded workers. */

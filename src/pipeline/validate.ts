@@ -16,6 +16,7 @@ import type { ExportOptions } from '../providers/types.js';
 import { tableName } from '../schema/ddl.js';
 import type { PgTarget } from '../destinations/postgres/url.js';
 import { checkpointPaths, fingerprint } from './checkpoint.js';
+import { checkCreatableDir } from './dry-checks.js';
 import { lockDirectory, lockFile } from './locks.js';
 import { checkPostgres, postgresTarget, profilePgPassword, withDatasetTable } from './postgres.js';
 import type { ExportFlags } from './request.js';
@@ -76,6 +77,8 @@ export interface Loaded {
 
 export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, say: (line: string) => void): Promise<ExportPlan> {
   const today = utcToday(env.now());
+  // --dry-run: every check, none of the effects (no lock, no directory made, nothing written or probed)
+  const dry = flags.dryRun === true;
   const multi = flags.dataset === 'all';
   const pg = postgresTarget(flags, env);
   if (flags.datasets && !multi) throw new UsageError('--datasets goes with `mbuzz export all`');
@@ -96,7 +99,7 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   const datasets = multi ? (flags.datasets ?? DATASETS.filter((d) => d.provider === 'mbuzz').map((d) => d.name)).map(findDataset) : [findDataset(flags.dataset)];
   // --state: a regular file (or none yet) in a writable directory, locked before it is read
   const statePath = flags.state !== undefined ? await checkFileTarget(flags.state, '') : undefined;
-  if (statePath !== undefined) await lockFile(statePath, `--state ${flags.state}`, say);
+  if (statePath !== undefined && !dry) await lockFile(statePath, `--state ${flags.state}`, say);
   const state = statePath !== undefined ? { path: statePath, file: await loadState(statePath, today) } : undefined;
 
   const jobs: ExportJob[] = [];
@@ -140,14 +143,17 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
   for (const job of jobs) checkJob(job, flags, env);
 
   // The pure checks passed: now what needs the filesystem (or S3), still before any request.
+  // --dry-run: every check that only reads; no claim or lock taken, no directory made, no probe written.
   const storeOptions = { vars: env.vars, home: env.home, onWarning: (l: string) => say(`warning: ${l}`) };
   const note = (line: string) => say(`note: ${line}`);
   let root: PartitionStore | undefined;
-  if (multi && flags.partitionBy) {
+  // a local directory a dry run would have made: nothing in it to check yet
+  const unmade = multi && dry && !isS3Url(flags.output!) && !(await checkCreatableDir(flags.output!));
+  if (multi && flags.partitionBy && !unmade) {
     // each dataset's directory is claimed day by day below; the root only holds them and the manifest
     root = await openStore(flags.output!, storeOptions);
-    await root.check();
-  } else if (multi) {
+    if (!dry) await root.check();
+  } else if (multi && !dry) {
     await ensureDir(flags.output!);
     await lockDirectory(flags.output!, `-o ${flags.output}`, say);
   }
@@ -155,25 +161,30 @@ export async function planExport(flags: ExportFlags, env: Env, loaded: Loaded, s
     const { options } = job;
     for (const w of options.warnings) say(`warning: ${w}`);
     if (job.postgres) {
-      await checkPostgres(job.postgres, options, env, say, job.pgPassword);
+      // its check connects and may create the table: a dry run leaves the database alone
+      if (!dry) await checkPostgres(job.postgres, options, env, say, job.pgPassword);
       continue;
     }
-    if (options.output === undefined) continue;
+    if (options.output === undefined || unmade) continue;
     if (job.partitionBy) {
+      if (dry && !isS3Url(options.output) && !(await checkCreatableDir(options.output))) continue;
       const store = root ? root.child(tableName(options.dataset.name)) : await openStore(options.output, storeOptions);
       job.store = store;
       job.storeAt = root ? `${tableName(options.dataset.name)}/` : '';
       root ??= store;
-      await store.check();
-      // the days this run reads (it may rewrite or remove any of their partitions); all of them with --replace-export
-      await store.claim(flags.replaceExport ? EVERY_DAY : { from: options.from, to: options.to }, `-o ${options.output}`, note);
+      if (!dry) {
+        await store.check();
+        // the days this run reads (it may rewrite or remove any of their partitions); all of them with --replace-export
+        await store.claim(flags.replaceExport ? EVERY_DAY : { from: options.from, to: options.to }, `-o ${options.output}`, note);
+      }
       job.replaces = await checkSameExport(store, options, flags.replaceExport === true, say);
     } else if (isS3Url(options.output)) {
-      await checkS3Object(options.output, { vars: env.vars, home: env.home, onWarning: (l) => say(`warning: ${l}`) });
+      // the probe starts (and aborts) an upload: a dry run sends nothing to the store
+      if (!dry) await checkS3Object(options.output, { vars: env.vars, home: env.home, onWarning: (l) => say(`warning: ${l}`) });
     } else {
       // a symlink of ours to a regular file is written through: the run works on the file it leads to
       const target = await checkFileTarget(options.output);
-      await lockFile(target, `-o ${options.output}`, say);
+      if (!dry) await lockFile(target, `-o ${options.output}`, say);
       if (target !== options.output) job.options = { ...options, output: target };
       if (job.checkpointing) job.resumed = await findResume(checkpointPaths(target), fingerprint(options), flags.resume === true, target, say);
     }

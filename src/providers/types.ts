@@ -92,6 +92,8 @@ export interface DatasetDef {
   resumable?: boolean;
   /** Pull every row for the options, in deterministic order, as batches tagged with the window each was read for. */
   run(ctx: ExportContext): AsyncIterable<WindowRows>;
+  /** What --dry-run can know before reading the data; without it, the generic plan (pipeline/dry-run.ts). */
+  dryRun?: DryRunSpec;
 }
 
 /** What a row's date column means, for the pipeline's window check. */
@@ -178,4 +180,62 @@ export interface ExportContext {
   signal: AbortSignal;
   /** The run's clock: providers never read Date.now or sleep on their own. */
   clock: Clock;
+}
+
+// `mbuzz export --dry-run`: what a dataset can say about a run before reading its data. A dataset
+// that can know more than the generic plan (the days of the range) implements DatasetDef.dryRun,
+// asking the API only what is cheap (a count: a one-row page, or the total in a first page)
+// through the client a real run uses, so a bad key fails the dry run as it would the run (exit 3).
+
+/** A dataset's dry run: the plan, and in one line for `mbuzz datasets` what it can know. */
+export interface DryRunSpec {
+  knows: string;
+  plan(ctx: PlanContext): Promise<DryRunPlan>;
+}
+
+/** What a plan may use: the run's options, client and clock; nothing of the output. */
+export type PlanContext = Omit<ExportContext, 'observer' | 'resume'>;
+
+/** One window of the run, as the real run will read it. */
+export interface PlannedWindow {
+  from: string;
+  to: string;
+  /** The API's count for it, where counting is cheap. */
+  rows?: number;
+  /** Today or later: its rows may still change. */
+  open?: boolean;
+}
+
+/** The share of a provider's rate limit or quota the run takes. */
+export interface QuotaUse {
+  /** The limit in words: "60 export requests an hour per project". */
+  limit: string;
+  /** What it is counted in: "requests", "units". */
+  unit: string;
+  /** How much of it the real run will spend; undefined when its requests are unknown. */
+  spend?: number;
+  /** What the dry run itself spent of it. */
+  spentByDryRun: number;
+  /** What the API says is left now, where it says. */
+  remaining?: number;
+  /** The least time the limit lets the run's requests take (ms): the ETA is never below it. */
+  minMs?: number;
+  /** The run will not fit the limit as planned: what to do about it. */
+  warning?: string;
+}
+
+export interface DryRunPlan {
+  /** How this plan was made, and what the dry run sent to make it (one line, for people). */
+  basis: string;
+  /** The windows a real run reads, in order; undefined when only the data itself could tell. */
+  windows?: PlannedWindow[];
+  /** Requests the real run will send; `exact` false for an estimate (`note` says which way it errs). */
+  requests?: { count: number; exact: boolean; note?: string };
+  /** The API's total of rows, where counting is cheap. */
+  rows?: number;
+  /** Requests the real run has in flight at once (a cursor, or date blocks, are read one by one). */
+  concurrency: number;
+  quota?: QuotaUse;
+  /** Anything else to know before the run, one line each. */
+  notes: string[];
 }

@@ -4,6 +4,9 @@ import type { CommandSpec } from '../spec.js';
 import { DATASETS, findDataset } from '../../providers/registry.js';
 import type { DatasetDef } from '../../providers/types.js';
 
+/** What `export --dry-run` knows of a dataset without a plan of its own (pipeline/dry-run.ts genericPlan). */
+const GENERIC_DRY_RUN = 'the days of the range only; nothing is sent';
+
 export const datasetsCommand: CommandSpec = {
   declare: (program: Command) =>
     program
@@ -28,6 +31,7 @@ export function datasetsJson(datasets: readonly DatasetDef[] = DATASETS) {
     credentials: d.credentials.map((c) => c.env),
     params: (d.params ?? []).map((p) => ({ name: p.name, description: p.description, required: p.required ?? false, multiple: p.multiple ?? false, choices: p.choices, default: p.default })),
     notes: d.notes,
+    dryRun: d.dryRun?.knows ?? GENERIC_DRY_RUN,
     columns: d.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
   }));
 }
@@ -42,6 +46,7 @@ function datasetsText(datasets: readonly DatasetDef[]): string {
       lines.push(`  --param ${p.name}=...  ${p.description}${extra ? ` (${extra})` : ''}`);
     }
     if (d.notes) lines.push(`  note: ${d.notes}`);
+    lines.push(`  --dry-run knows: ${d.dryRun?.knows ?? GENERIC_DRY_RUN}`);
     lines.push(`  columns: ${d.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', ')}`);
     lines.push('');
   }

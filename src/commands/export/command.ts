@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Env } from '../../core/env.js';
 import type { CommandSpec } from '../spec.js';
 import { PROVIDERS } from '../../providers/registry.js';
-import { parseExportFlags, type RawExportFlags } from './options.js';
+import { parseExportFlags, parseReportFlags, type RawExportFlags } from './options.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -45,6 +45,10 @@ export const exportCommand: CommandSpec = {
       .option('-q, --quiet', 'no summary or warnings on stderr')
       .option('-v, --verbose', 'one stderr line per request (secrets masked)')
       .option('--no-progress', 'no progress spinner')
+      .option('--dry-run', 'print the plan and write nothing: windows, requests, rows where counting is cheap, quota use, ETA (sends only what counting costs; `mbuzz datasets NAME` says what)')
+      .option('--json', 'with --dry-run: the plan as one JSON document on stdout')
+      .option('--report <file>', 'when the run ends, however it ends, write one JSON report here (- for stderr): exit code and reason, windows with rows and API totals, requests, retries, files with sha256')
+      .addOption(new Option('--log-format <format>', 'json: every stderr line one JSON object {"level","msg",...}, spinner off (default: text)').choices(['text', 'json']))
       .addHelpText(
       'after',
       `
@@ -57,15 +61,23 @@ Dates are inclusive UTC days. Each provider maps them onto its own parameters:
 ${PROVIDERS.map((p) => `  ${p.title}: ${p.dates}`).join('\n')}
 \`mbuzz datasets\` says how for each dataset, with its --param names.
 
+Before a big pull, --dry-run shows the windows, the requests and rows where the API counts them
+cheaply, each provider's quota use and an ETA; \`mbuzz datasets NAME\` says what it can know there.
+For schedulers: --report FILE (one JSON document, written whatever the outcome) and
+--log-format json (one JSON object per stderr line).
+
 Exit codes: 0 ok, 1 unexpected, 2 usage/config, 3 auth, 4 rejected/quota, 5 server/network,
-6 data integrity, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.`,
+6 data integrity, 75 busy (another run holds the target), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.`,
       ),
-  async run(env: Env, args, cmd) {
+  async run(env: Env, args, cmd, invocation) {
     const [dataset, raw] = args as [string, RawExportFlags];
+    // --report first: once its path is known to be writable, every later outcome is in the report
+    const view = await parseReportFlags(raw);
+    invocation.report.path = view.report;
     const progressGiven = cmd.getOptionValueSource('progress') === 'cli';
     const flags = parseExportFlags(dataset, raw, progressGiven);
     // the pipeline, providers and HTTP client load only when an export runs
     const { runExport } = await import('./run.js');
-    return runExport(flags, env);
+    return runExport(flags, env, { ...invocation, json: view.json });
   },
 };

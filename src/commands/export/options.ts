@@ -1,5 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { isDayWord, parseIsoDate } from '../../core/dates.js';
+import { resolve as resolvePath } from 'node:path';
 import { FORMATS, type Format } from '../../writers/types.js';
 import type { ExportFlags } from '../../pipeline/request.js';
 import { parseShard } from '../../pipeline/shard.js';
@@ -43,6 +44,10 @@ export interface RawExportFlags {
   manifest?: boolean;
   datasets?: string;
   shard?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  report?: string;
+  logFormat?: string;
 }
 
 export function parseExportFlags(dataset: string, raw: RawExportFlags, progressGiven: boolean): ExportFlags {
@@ -99,7 +104,28 @@ export function parseExportFlags(dataset: string, raw: RawExportFlags, progressG
   if (raw.manifest) flags.manifest = true;
   if (raw.datasets !== undefined) flags.datasets = list([raw.datasets]);
   if (raw.shard !== undefined) flags.shard = parseShard(raw.shard);
+  if (raw.dryRun) flags.dryRun = true;
+  if (raw.report !== undefined && raw.output !== undefined && raw.report !== '-' && resolvePath(raw.report) === resolvePath(raw.output)) {
+    throw new UsageError(`--report ${raw.report} is the output: name another file`);
+  }
   return flags;
+}
+
+/**
+ * --report, --json and --dry-run together, checked before anything else (so the report, once its
+ * path is known good, holds every later usage error). A dry run writes no file: its plan goes to
+ * stdout (--json for JSON), and only `--report -` (stderr) goes with it.
+ */
+export async function parseReportFlags(raw: Pick<RawExportFlags, 'report' | 'json' | 'dryRun'>): Promise<{ report?: string; json: boolean }> {
+  if (raw.json && !raw.dryRun) throw new UsageError("--json goes with --dry-run (the plan as JSON); a run's own record is --report FILE");
+  if (raw.report === undefined) return { json: raw.json === true };
+  const report = nonEmpty('--report', raw.report);
+  if (raw.dryRun && report !== '-') throw new UsageError('--dry-run writes no file: --dry-run --json prints the plan as JSON on stdout (--report - writes the report on stderr)');
+  // a regular file or nothing, in a writable directory: refused now rather than lost at the end
+  if (report === '-') return { report, json: raw.json === true };
+  // a symlink of ours to a regular file is written through, as -o is
+  const { checkFileTarget } = await import('../../destinations/file-target.js');
+  return { report: await checkFileTarget(report, ''), json: raw.json === true };
 }
 
 function date(flag: string, value: string): string {

@@ -2,7 +2,7 @@ import ora, { type Ora } from 'ora';
 import type { Env } from '../../core/env.js';
 import type { Progress } from '../../pipeline/observer.js';
 import { formatDuration } from '../../pipeline/summary.js';
-import { stripControls } from '../../core/secrets.js';
+import { streamLog } from '../../core/log.js';
 
 // Progress on stderr: a spinner when stderr is a terminal, nothing otherwise, and one summary line
 // at the end. It observes the export; it never sits in the data path.
@@ -29,7 +29,9 @@ export function createProgress(env: Env, options: { enabled: boolean; quiet?: bo
   let current = '';
   let spinner: Ora | undefined;
   let last = 0;
-  if (options.enabled && env.stderrIsTTY) {
+  // stderr's one Log writes the notes; a spinner would break its json lines, so it is text only
+  const log = streamLog(env.stderr);
+  if (options.enabled && env.stderrIsTTY && log.format === 'text') {
     // stderr is known to be a terminal here (the env says so); ora need not guess again
     spinner = ora({ stream: env.stderr, text: options.label, discardStdin: false, isEnabled: true }).start();
   }
@@ -72,8 +74,8 @@ export function createProgress(env: Env, options: { enabled: boolean; quiet?: bo
     note(message) {
       if (options.quiet) return;
       if (spinner) spinner.clear();
-      // Notes may quote a server (an account's name): no control character reaches the terminal.
-      env.stderr.write(`mbuzz: ${stripControls(message)}\n`);
+      // Notes may quote a server (an account's name): the Log lets no control character through.
+      log.write('info', message);
       spinner?.render();
     },
     rows(n) {

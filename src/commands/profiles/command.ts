@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Env } from '../../core/env.js';
+import { streamLog } from '../../core/log.js';
 import type { CommandSpec } from '../spec.js';
 
 export const profilesCommand: CommandSpec = {
@@ -30,7 +31,7 @@ A file that sets base_url, a secret or an *_env name is refused (exit 2) if othe
     const loaded = await loadConfig({ cwd: env.cwd, home: env.home, vars: env.vars, flag: config, spec });
     const view = describe.viewProfiles(loaded, env.vars, secretKeys(spec));
     // Warnings go to stderr either way (and into the JSON document, for a script that keeps them).
-    for (const w of loaded.warnings) env.stderr.write(`mbuzz: warning: ${w}\n`);
+    for (const w of loaded.warnings) streamLog(env.stderr).write('warning', w);
     env.stdout.write(json ? describe.renderProfilesJson(view) : describe.renderProfilesText(view));
     return 0;
   },

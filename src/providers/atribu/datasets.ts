@@ -3,6 +3,7 @@ import { lookahead, orderedMerge } from '../../paginate/ordered-merge.js';
 import { inWindow, type WindowRows } from '../../core/window-rows.js';
 import type { CredentialSpec, DatasetDef, ExportContext, ParamSpec } from '../types.js';
 import { ATRIBU_MAX_LIMIT, type AtribuApi, type CustomersQuery } from './api.js';
+import { atribuDryRun } from './dry-run.js';
 import { collectCustomerIds, walkCustomers, walkJourney } from './journey.js';
 import { RatePacer } from './pace.js';
 import { CUSTOMERS_COLUMNS, JOURNEY_COLUMNS } from './schemas.js';
@@ -36,6 +37,7 @@ export const ATRIBU_DATASETS: readonly DatasetDef[] = [
     // a conversion a UTC day either side is still the range.
     rowDate: { kind: 'instant', column: 'conversion_time', slackDays: 1 },
     run: (ctx) => exportCustomers(ctx),
+    dryRun: atribuDryRun('customers'),
   },
   {
     ...BASE,
@@ -45,6 +47,7 @@ export const ATRIBU_DATASETS: readonly DatasetDef[] = [
     filters: ['customer'],
     notes: `The whole timeline of --customer (a customer_profile_id from atribu:customers); --from/--to do not apply. An id that is unknown or not yours gives no rows (Atribu does not say which). ${PACING}`,
     run: (ctx) => exportJourney(ctx),
+    dryRun: atribuDryRun('journey'),
   },
   {
     ...BASE,
@@ -55,6 +58,7 @@ export const ATRIBU_DATASETS: readonly DatasetDef[] = [
     params: CUSTOMER_PARAMS,
     notes: `Customers are those atribu:customers lists for --from/--to (each once, in that order); each journey is whole, not cut to the window. One call per 100 events per customer, so at ~20 calls/min a big window takes a while. ${PACING}`,
     run: (ctx) => exportJourneys(ctx),
+    dryRun: atribuDryRun('journeys'),
   },
 ];
 
@@ -63,6 +67,8 @@ function connect(ctx: ExportContext): AtribuApi {
   const pacer = new RatePacer({
     now: clock.now,
     sleep: async (ms) => {
+      // a wait for the key's units: the run report counts it with the 429s' waits
+      client.rateLimitWait(ms);
       try {
         await clock.sleep(ms, signal);
       } catch {

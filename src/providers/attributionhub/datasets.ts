@@ -2,7 +2,8 @@ import { IntegrityError, UsageError } from '../../core/errors.js';
 import { drive } from '../../paginate/drive.js';
 import { OffsetPaginator, offsetIn } from '../../paginate/offset.js';
 import { inWindow, type WindowRows } from '../../core/window-rows.js';
-import type { CredentialSpec, DatasetDef, ExportContext, ParamSpec } from '../types.js';
+import type { CredentialSpec, DatasetDef, ExportContext, ExportOptions, ParamSpec } from '../types.js';
+import { attributionHubDryRun, type PlanInput } from './dry-run.js';
 import { fetchConversions, isNoResults, type AttributionHubApi, type ConversionsQuery } from './api.js';
 import { CONVERSIONS_COLUMNS, toRow } from './records.js';
 
@@ -52,21 +53,27 @@ export const ATTRIBUTIONHUB_DATASETS: readonly DatasetDef[] = [
       'Without session filters the offset counts conversions (pages of 50) and the row count is checked against total_records; ' +
       'a session filter makes it count sessions (pages may hold more than 50). A monthly-quota 429 fails at once (exit 4).',
     run: (ctx) => exportConversions(ctx),
+    dryRun: attributionHubDryRun((ctx) => conversionsInput(ctx.options)),
   },
 ];
 
-async function* exportConversions(ctx: ExportContext): AsyncGenerator<WindowRows> {
-  const { options, client, observer } = ctx;
+/** The body's filters from --param, and the mode they select; a host never given is refused first. */
+function conversionsInput(options: ExportOptions): PlanInput {
   if (options.baseUrl === ATTRIBUTIONHUB_UNSET_BASE_URL) {
     throw new UsageError("AttributionHub's API host is not published: set ATTRIBUTIONHUB_BASE_URL, a profile's base_url, or --base-url");
   }
-  const api: AttributionHubApi = { client, baseUrl: options.baseUrl, apiKey: options.credentials.apiKey! };
   const filters: Record<string, string> = {};
   for (const name of [...CONVERSION_FILTERS, ...SESSION_FILTERS]) {
     const value = options.params[name]?.[0];
     if (value !== undefined) filters[name] = value;
   }
-  const sessionMode = SESSION_FILTERS.some((name) => name in filters);
+  return { filters, sessionMode: SESSION_FILTERS.some((name) => name in filters) };
+}
+
+async function* exportConversions(ctx: ExportContext): AsyncGenerator<WindowRows> {
+  const { options, client, observer } = ctx;
+  const { filters, sessionMode } = conversionsInput(options);
+  const api: AttributionHubApi = { client, baseUrl: options.baseUrl, apiKey: options.credentials.apiKey! };
   const query: ConversionsQuery = { from: options.from, to: options.to, filters };
   const what = `attributionhub conversions (${sessionMode ? 'session' : 'direct'} mode)`;
   const pagination = (j: unknown) => (isNoResults(j) ? undefined : (j as { pagination: Record<string, unknown> }).pagination);

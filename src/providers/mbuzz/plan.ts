@@ -32,10 +32,28 @@ export interface PlanOptions {
   skipped?: readonly number[];
 }
 
+export interface Part {
+  from: string;
+  to: string;
+  /** Today or later: read on its own, its total not held to its parts'. */
+  open: boolean;
+}
+
+/** The range's complete days and its still-changing ones (today or later), each planned on its own. */
+export function splitParts(from: string, to: string, today: string): Part[] {
+  const parts: Part[] = [];
+  if (from < today) parts.push({ from, to: to < today ? to : addDays(today, -1), open: false });
+  if (to >= today) parts.push({ from: from > today ? from : today, to, open: true });
+  return parts;
+}
+
+/** The windows of a part from its total: the whole part when it fits a page, else runs of days (the dry run plans with this too). */
+export function planRuns(part: Pick<Part, 'from' | 'to'>, total: number, perPage: number): Rect[] {
+  return total <= perPage ? [{ from: part.from, to: part.to }] : planDays(part.from, part.to, total, perPage);
+}
+
 export async function* readRangeExactly(fetch: PageFetcher, opts: PlanOptions, observer: ExportObserver): AsyncGenerator<WindowRows> {
-  const parts: { from: string; to: string; open: boolean }[] = [];
-  if (opts.from < opts.today) parts.push({ from: opts.from, to: opts.to < opts.today ? opts.to : addDays(opts.today, -1), open: false });
-  if (opts.to >= opts.today) parts.push({ from: opts.from > opts.today ? opts.from : opts.today, to: opts.to, open: true });
+  const parts = splitParts(opts.from, opts.to, opts.today);
   let index = 0;
   for (const part of parts) {
     if (part.open) observer.note(`${part.from === part.to ? part.from : `${part.from}..${part.to}`} is today or later (UTC): its rows may still change`);
@@ -56,7 +74,7 @@ class PartReader {
     private readonly fetch: PageFetcher,
     private readonly opts: PlanOptions,
     private readonly observer: ExportObserver,
-    private readonly part: { from: string; to: string; open: boolean },
+    private readonly part: Part,
     private readonly firstIndex: number,
   ) {
     this.channels = opts.channels ?? CHANNELS;
@@ -68,7 +86,7 @@ class PartReader {
     const probe = await this.page(whole);
     const total = probe.meta.total_count;
     this.avgPerDay = total / daysBetween(part.from, part.to);
-    const runs = total <= opts.perPage ? [whole] : planDays(part.from, part.to, total, opts.perPage);
+    const runs = planRuns(whole, total, opts.perPage);
     this.windows = runs.length;
     this.observer.plan(runs.length);
     this.observer.expect?.(total);

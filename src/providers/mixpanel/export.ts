@@ -114,7 +114,7 @@ async function* runExport(ctx: ExportContext): AsyncGenerator<WindowRows> {
   }
 }
 
-async function fetchText(client: HttpClient, url: string, authorization: string): Promise<string> {
+export async function fetchText(client: HttpClient, url: string, authorization: string): Promise<string> {
   const res = await client.text({
     method: 'GET',
     url,

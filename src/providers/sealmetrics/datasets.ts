@@ -9,6 +9,7 @@ import { resolveAccountId } from './account.js';
 import { readWindowExactly } from './exact-window.js';
 import { MICROCONVERSIONS_COLUMNS, normalizeRow } from './schema.js';
 import { SealmetricsSession } from './session.js';
+import { sealmetricsDryRun } from './dry-run.js';
 
 const CREDENTIALS: readonly CredentialSpec[] = [
   { name: 'email', env: 'SEALMETRICS_EMAIL', profileKey: 'email', label: 'Sealmetrics login email', secret: false, required: true },
@@ -90,5 +91,6 @@ export const SEALMETRICS_DATASETS: readonly DatasetDef[] = [
     // the day the row is counted in, in the account's own day boundaries, as date_range is read
     rowDate: { kind: 'day', column: 'date' },
     run: exportMicroconversions,
+    dryRun: sealmetricsDryRun((ctx) => checkCountry(ctx.options.params.country?.[0])),
   },
 ];
