@@ -1,6 +1,7 @@
 import type { WindowRows } from '../../core/window-rows.js';
 import type { CredentialSpec, DatasetDef, ExportContext } from '../types.js';
 import { fetchPage, type MbuzzDataset } from './api.js';
+import { dayTotal } from './count.js';
 import { readRangeExactly } from './plan.js';
 import { CONVERSIONS_COLUMNS, FUNNEL_COLUMNS, SPEND_COLUMNS } from './schemas.js';
 
@@ -31,6 +32,7 @@ function mbuzzDataset(name: MbuzzDataset, summary: string, columns: DatasetDef['
     filters,
     credentials: CREDENTIALS,
     resumable: true,
+    dayTotal: dayTotal(name, traits.funnelClientSide),
     run: (ctx) => exportMbuzz(ctx, name, traits),
   };
 }
