@@ -3,13 +3,12 @@ import { join } from 'node:path';
 import { IntegrityError, UsageError } from '../core/errors.js';
 import { countRows, localFile } from '../destinations/count-rows.js';
 import { listPartitions, type ExportIdentity, type PartitionOnDisk } from '../destinations/partition-records.js';
-import { findDataset } from '../providers/registry.js';
 import { tableName } from '../schema/ddl.js';
 import type { Format } from '../writers/types.js';
 import type { ManifestDataset } from './manifest.js';
 import { formatFromPath } from './resolve.js';
 import { describeExport, sameExport } from './same-export.js';
-import { coveredDays, givenIdentity, readManifest, type GivenExport, type HeldExport, type ReadOptions, type VerifyTarget } from './verify-target.js';
+import { countableDataset, coveredDays, givenIdentity, readManifest, type FixWay, type GivenExport, type HeldExport, type ReadOptions, type VerifyTarget } from './verify-target.js';
 
 // Local output for `mbuzz verify`: a directory of date partitions (DIR/date=YYYY-MM-DD, or one
 // such directory per dataset after `export all`), or one file. Partitions are counted from their
@@ -101,23 +100,19 @@ async function readFile(path: string, o: ReadOptions): Promise<HeldExport> {
     const why = entry ? `${manifestPath} was written by an older mbuzz and does not say the export's filters` : `no ${manifestPath}`;
     throw new UsageError(`nothing says which export wrote ${path} (${why}): say it with --dataset NAME and the export's --channel/--funnel/--param`);
   }
-  const dataset = findDataset(identity.dataset);
+  const dataset = countableDataset(identity.dataset);
   const dateColumn = dataset.dateColumn;
   if (!dateColumn) throw new UsageError(`${dataset.name} has no date column, and verify compares rows per day`);
   if (identity.fields && !identity.fields.includes(dateColumn)) throw new UsageError(`${path} has no ${dateColumn} column (--fields left it out), so its rows cannot be counted per day`);
+  // One file holds the whole range: no day of it can be replaced alone, so --fix exports the
+  // range again, as the manifest records it; without one, nothing says which columns to write.
+  const fix: FixWay =
+    entry && recorded
+      ? { kind: 'whole', output: path, from: entry.from, to: entry.to }
+      : { kind: 'refuse', why: `nothing records how ${path} was written (columns, format, range), and one file cannot have days replaced: export it again (with --manifest, so verify --fix can next time)` };
+  if (o.fix && fix.kind === 'refuse') throw new UsageError(`--fix: ${fix.why}`);
   const counts = await countRows(localFile(path), { format: identity.format as Format, gzip: named.gzip, dateColumn });
-  return {
-    label: path,
-    identity,
-    recorded: recorded !== undefined,
-    days: coveredDays(counts, entry ? [entry] : [], o.range),
-    // One file holds the whole range: no day of it can be replaced alone, so --fix exports the
-    // range again, as the manifest records it; without one, nothing says which columns to write.
-    fix:
-      entry && recorded
-        ? { kind: 'whole', output: path, from: entry.from, to: entry.to }
-        : { kind: 'refuse', why: `nothing records how ${path} was written (columns, format, range), and one file cannot have days replaced: export it again (with --manifest, so verify --fix can next time)` },
-  };
+  return { label: path, identity, recorded: recorded !== undefined, days: coveredDays(counts, entry ? [entry] : [], o.range), fix };
 }
 
 export type { GivenExport };

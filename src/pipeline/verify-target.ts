@@ -2,6 +2,8 @@ import { UsageError } from '../core/errors.js';
 import { addDays, eachDay, parseIsoDate } from '../core/dates.js';
 import { reasonOf, readRegularFile } from '../core/safe-files.js';
 import type { ExportIdentity } from '../destinations/partition-records.js';
+import { DATASETS, findDataset, providerOf } from '../providers/registry.js';
+import type { DatasetDef } from '../providers/types.js';
 import { FORMATS } from '../writers/types.js';
 import type { Manifest, ManifestDataset } from './manifest.js';
 
@@ -44,6 +46,8 @@ export interface ReadOptions {
   /** --from/--to: exactly these days, whatever the target covers. */
   range?: { from: string; to: string };
   given?: GivenExport;
+  /** --fix was asked for: a reader that cannot fix says so before it reads everything. */
+  fix?: boolean;
 }
 
 export interface VerifyTarget {
@@ -68,6 +72,16 @@ export function coveredDays(held: ReadonlyMap<string, number>, spans: readonly {
 /** An identity from --dataset and its filters: what was written is not known (format and columns as found). */
 export function givenIdentity(given: GivenExport, format: ExportIdentity['format']): ExportIdentity {
   return { dataset: given.dataset, filters: given.filters, format, fields: null, csvSafe: false };
+}
+
+/** The dataset, if the API counts its rows per day (a UsageError saying which can, otherwise). */
+export function countableDataset(name: string): DatasetDef & { dayTotal: NonNullable<DatasetDef['dayTotal']> } {
+  const dataset = findDataset(name);
+  if (!dataset.dayTotal) {
+    const supported = DATASETS.filter((d) => d.dayTotal).map((d) => d.name);
+    throw new UsageError(`mbuzz verify compares each day with the API's count of it, and ${providerOf(dataset).title} has no cheap per-day count for ${dataset.name}; verify supports ${supported.join(', ')}`);
+  }
+  return dataset as DatasetDef & { dayTotal: NonNullable<DatasetDef['dayTotal']> };
 }
 
 /** Days as runs of consecutive days: each run is one export when --fix writes them back. */

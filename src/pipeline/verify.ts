@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { addDays, utcToday } from '../core/dates.js';
 import { isPostgresUrl } from '../destinations/postgres/url.js';
 import { isS3Url } from '../destinations/s3/url.js';
-import { DATASETS, findDataset, providerOf } from '../providers/registry.js';
+import { providerOf } from '../providers/registry.js';
 import type { ExportOptions } from '../providers/types.js';
 import { clientFor } from './fetch.js';
 import type { ExportFlags } from './request.js';
@@ -13,7 +13,7 @@ import { describeExport, sourceFingerprint } from './same-export.js';
 import type { Loaded } from './validate.js';
 import { localTarget } from './verify-local.js';
 import { postgresVerifyTarget } from './verify-postgres.js';
-import type { GivenExport, HeldExport, VerifyTarget } from './verify-target.js';
+import { countableDataset, type GivenExport, type HeldExport, type VerifyTarget } from './verify-target.js';
 
 // `mbuzz verify TARGET`: what the target holds per day (read first, with every usage error
 // before any request), then the API's count of each of those days now, under the export's own
@@ -71,19 +71,15 @@ export async function prepareVerify(req: VerifyRequest, env: Env, loaded: Loaded
   const today = utcToday(env.now());
   const range = rangeOf(req, today);
   const target = await openVerifyTarget(req.target, env);
-  const helds = await target.read({ range, given: req.given });
+  const helds = await target.read({ range, given: req.given, fix: req.fix });
   return helds.map((held) => prepareOne(held, req, env, loaded, today, say));
 }
 
 function prepareOne(held: HeldExport, req: VerifyRequest, env: Env, loaded: Loaded, today: string, say: (line: string) => void): PreparedCheck {
   const identity = held.identity;
   if (!identity) throw new UsageError(`nothing says which export wrote ${held.label}: give --dataset`);
-  const dataset = findDataset(identity.dataset);
+  const dataset = countableDataset(identity.dataset);
   const provider = providerOf(dataset);
-  if (!dataset.dayTotal) {
-    const supported = DATASETS.filter((d) => d.dayTotal).map((d) => d.name);
-    throw new UsageError(`mbuzz verify compares each day with the API's count of it, and ${provider.title} has no cheap per-day count for ${dataset.name}; verify supports ${supported.join(', ')}`);
-  }
   const days = [...held.days.keys()];
   if (!days.length) throw new UsageError(`${held.label}: no days to verify`);
   const f = identity.filters as { channels?: string[]; funnel?: string; customer?: string; params?: Record<string, string[]> };
