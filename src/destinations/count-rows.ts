@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { IntegrityError, UsageError } from '../core/errors.js';
 import { fromEpochDay, parseIsoDate } from '../core/dates.js';
@@ -48,7 +48,8 @@ export function localFile(path: string): CountSource {
 /** Rows per day (or one total under '' without a date column). */
 export async function countRows(src: CountSource, o: CountOptions): Promise<Map<string, number>> {
   if (o.format === 'parquet') return countParquet(src, o.dateColumn);
-  const input = o.gzip ? src.open().pipe(createGunzip()) : src.open();
+  // pipeline, not pipe: a read or gunzip error must end the iteration below, not stall it
+  const input: Readable = o.gzip ? pipeline(src.open(), createGunzip(), () => undefined) : src.open();
   try {
     return o.format === 'ndjson' ? await countNdjson(src.label, input, o.dateColumn) : await countCsv(src.label, input, o.dateColumn);
   } catch (err) {
@@ -99,7 +100,8 @@ async function countCsv(label: string, input: Readable, dateColumn: string | und
   let index = -1;
   let record = 0;
   // a BOM is ours to skip (a spreadsheet may add one); a short or long record is an error
-  for await (const cells of input.pipe(parse({ bom: true, relax_quotes: false })) as AsyncIterable<string[]>) {
+  const records = pipeline(input, parse({ bom: true, relax_quotes: false }), () => undefined) as unknown as AsyncIterable<string[]>;
+  for await (const cells of records) {
     record++;
     if (record === 1) {
       if (dateColumn !== undefined) {
