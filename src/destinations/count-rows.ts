@@ -15,7 +15,7 @@ export interface CountSource {
   /** For messages: the path or URL. */
   label: string;
   /** A fresh byte stream of the whole file (still gzipped for a .gz). */
-  open(): Readable;
+  open(): Readable | Promise<Readable>;
   /** Random access for Parquet's footer and column chunks; undefined where the store has none. */
   parquet?(): Promise<ParquetFile>;
 }
@@ -49,7 +49,8 @@ export function localFile(path: string): CountSource {
 export async function countRows(src: CountSource, o: CountOptions): Promise<Map<string, number>> {
   if (o.format === 'parquet') return countParquet(src, o.dateColumn);
   // pipeline, not pipe: a read or gunzip error must end the iteration below, not stall it
-  const input: Readable = o.gzip ? pipeline(src.open(), createGunzip(), () => undefined) : src.open();
+  const raw = await src.open();
+  const input: Readable = o.gzip ? pipeline(raw, createGunzip(), () => undefined) : raw;
   try {
     return o.format === 'ndjson' ? await countNdjson(src.label, input, o.dateColumn) : await countCsv(src.label, input, o.dateColumn);
   } catch (err) {

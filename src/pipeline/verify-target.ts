@@ -108,19 +108,27 @@ export async function readManifest(path: string): Promise<Manifest | undefined> 
     throw new UsageError(`cannot read the manifest ${path}: ${reasonOf(err)}`);
   }
   if (bytes === undefined) return undefined;
-  const damaged = (why: string) => new UsageError(`the manifest ${path} is damaged (${why}): remove it and say which export this is with --dataset, or export again to rewrite it`);
   let m: unknown;
   try {
     m = JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw damaged('not JSON');
+    throw damagedManifest(path, 'not JSON');
   }
-  if (typeof m !== 'object' || m === null || (m as Manifest).tool !== 'mbuzz') throw damaged('not an mbuzz manifest');
+  return checkManifest(m, path);
+}
+
+export function damagedManifest(name: string, why: string): UsageError {
+  return new UsageError(`the manifest ${name} is damaged (${why}): remove it and say which export this is with --dataset, or export again to rewrite it`);
+}
+
+/** A parsed manifest (from a file, an object store), checked; `name` says where it came from. */
+export function checkManifest(m: unknown, name: string): Manifest {
+  if (typeof m !== 'object' || m === null || (m as Manifest).tool !== 'mbuzz') throw damagedManifest(name, 'not an mbuzz manifest');
   const datasets = (m as Manifest).datasets;
-  if (!Array.isArray(datasets)) throw damaged('no datasets list');
+  if (!Array.isArray(datasets)) throw damagedManifest(name, 'no datasets list');
   datasets.forEach((d: ManifestDataset, i) => {
     const why = datasetProblem(d);
-    if (why) throw damaged(`datasets[${i}]${why}`);
+    if (why) throw damagedManifest(name, `datasets[${i}]${why}`);
   });
   return m as Manifest;
 }

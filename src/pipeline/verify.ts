@@ -13,6 +13,7 @@ import { describeExport, sourceFingerprint } from './same-export.js';
 import type { Loaded } from './validate.js';
 import { localTarget } from './verify-local.js';
 import { postgresVerifyTarget } from './verify-postgres.js';
+import { s3VerifyTarget } from './verify-s3.js';
 import { countableDataset, type GivenExport, type HeldExport, type VerifyTarget } from './verify-target.js';
 
 // `mbuzz verify TARGET`: what the target holds per day (read first, with every usage error
@@ -56,10 +57,10 @@ export interface ExportCheck extends PreparedCheck {
 
 export const differs = (d: DayCheck) => d.held !== d.api;
 
-/** The reader for a target: a PostgreSQL URL, or a local file or directory. */
-export async function openVerifyTarget(text: string, env: Env): Promise<VerifyTarget> {
+/** The reader for a target: a PostgreSQL URL, an S3 object, or a local file or directory. */
+export async function openVerifyTarget(text: string, env: Env, say: (line: string) => void): Promise<VerifyTarget> {
   if (isPostgresUrl(text)) return postgresVerifyTarget(text, env);
-  if (isS3Url(text)) throw new UsageError(`mbuzz verify reads local files and directories and PostgreSQL tables for now, not ${text.split('/').slice(0, 3).join('/')}/...`);
+  if (isS3Url(text)) return s3VerifyTarget(text, env, say);
   const st = await fsp.stat(text).catch(() => undefined);
   if (!st) throw new UsageError(`${text} does not exist`);
   if (!st.isDirectory() && !st.isFile()) throw new UsageError(`${text} is neither a file nor a directory`);
@@ -70,7 +71,7 @@ export async function openVerifyTarget(text: string, env: Env): Promise<VerifyTa
 export async function prepareVerify(req: VerifyRequest, env: Env, loaded: Loaded, say: (line: string) => void): Promise<PreparedCheck[]> {
   const today = utcToday(env.now());
   const range = rangeOf(req, today);
-  const target = await openVerifyTarget(req.target, env);
+  const target = await openVerifyTarget(req.target, env, say);
   const helds = await target.read({ range, given: req.given, fix: req.fix });
   return helds.map((held) => prepareOne(held, req, env, loaded, today, say));
 }

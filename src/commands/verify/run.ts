@@ -36,7 +36,7 @@ export async function runVerify(req: VerifyRequest, json: boolean, env: Env): Pr
     const bad = checks.filter((c) => c.days.some(differs));
     if (!bad.length) return 0;
     if (!req.fix) {
-      const list = bad.flatMap((c) => c.days.filter(differs).map((d) => d.day));
+      const list = [...new Set(bad.flatMap((c) => c.days.filter(differs).map((d) => d.day)))].sort();
       const shown = list.length <= 3 ? list.join(', ') : `${list[0]} ... ${list[list.length - 1]}`;
       throw new IntegrityError(`${list.length} day${list.length === 1 ? '' : 's'} of ${req.target} differ from what the API holds now (${shown}): mbuzz verify --fix exports them again`);
     }
