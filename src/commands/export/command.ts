@@ -55,6 +55,8 @@ Examples:
 Dates are inclusive UTC days. Each provider maps them onto its own parameters:
 ${PROVIDERS.map((p) => `  ${p.title}: ${p.dates}`).join('\n')}
 \`mbuzz datasets\` says how for each dataset, with its --param names.
+mixpanel:events and mixpanel:funnels without --param event=/funnel= export every event/funnel
+(the names Mixpanel's events/names and funnels/names list).
 
 Exit codes: 0 ok, 1 unexpected, 2 usage/config, 3 auth, 4 rejected/quota, 5 server/network,
 6 data integrity, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.`,
