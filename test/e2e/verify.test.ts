@@ -168,6 +168,28 @@ describe('mbuzz verify: days that changed since the export, listed and fixed', (
     expect(await requests(a)).toBe(sent);
   });
 
+  it('bad input is exit 2 before any request; a key the API refuses is exit 3', async () => {
+    const out = join(dir.path, 'inputs');
+    expect((await exportTo(a, out, '--partition-by', 'date')).code).toBe(0);
+    const sent = await requests(a);
+    const cases: [string[], string][] = [
+      [['verify'], "mbuzz: missing required argument 'target' (run with --help for usage)\n"],
+      [['verify', out, '--to', '2026-04-02'], 'mbuzz: --to needs --from\n'],
+      [['verify', out, '--from', '2026-04-03', '--to', '2026-04-02'], 'mbuzz: --from 2026-04-03 is after --to 2026-04-02\n'],
+      [['verify', out, '--channel', 'email'], 'mbuzz: --channel, --funnel and --param describe the export named by --dataset: give --dataset too (a target that records its export needs neither)\n'],
+      [['verify', out, '--dataset', 'conversions'], `mbuzz: ${out} records which export it holds (conversions (no filters, ndjson)): drop --dataset and its filters\n`],
+      [['verify', join(dir.path, 'missing')], `mbuzz: ${join(dir.path, 'missing')} does not exist\n`],
+    ];
+    for (const [args, stderr] of cases) {
+      const r = await runCli(args, { env: env(a) });
+      expect([r.code, r.stderr]).toEqual([2, stderr]);
+    }
+    expect(await requests(a)).toBe(sent);
+    const refused = await runCli(['verify', out], { env: { ...env(a), MBUZZ_API_KEY: 'sk_test_ffffffffffffffffffffffffffffffff' } });
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stdout.toString()).toBe('');
+  });
+
   it('what verify cannot count is exit 2 before any request: a provider without per-day totals, conversions --funnel', async () => {
     const file = join(dir.path, 'funnelled.ndjson');
     expect((await exportTo(a, file)).code).toBe(0);
