@@ -9,8 +9,8 @@ export const verifyCommand: CommandSpec = {
   declare: (program: Command) =>
     program
       .command('verify')
-      .description("compare an export's rows per day with what the API holds now; list the days that differ (late attribution), --fix exports them again")
-      .argument('<target>', 'what an export wrote: a -o DIR of date partitions, a file, or postgresql://...?table=')
+      .description("compare an export's rows per day with the API's counts now; --fix exports the days that differ again")
+      .argument('<target>', 'what an export wrote: a -o DIR of date partitions, a file, s3://bucket/key, or postgresql://...?table=')
       .option('--fix', 'export the days that differ again into the same target, atomically, as `mbuzz export` would (a single file: its whole range)')
       .option('--from <date>', 'only check from this UTC day (YYYY-MM-DD, today or yesterday); default: every day the target covers')
       .option('--to <date>', 'only check up to this UTC day (needs --from); default with --from: yesterday')
@@ -37,6 +37,7 @@ Late attribution changes past days. verify asks the API for each day's current t
 export's own filters (one small request a day), and compares it with the rows the target holds:
 the partition records and manifest mbuzz wrote, the rows of a file counted by day, or a
 PostgreSQL table counted with SQL. Credentials come as for export (profile, environment).
+mbuzz's datasets (conversions, funnel, spend) have such counts; other providers do not.
 
 Examples:
   mbuzz verify out/conversions                      # a -o DIR --partition-by date export
