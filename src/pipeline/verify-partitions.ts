@@ -45,7 +45,11 @@ export async function readPartitions(src: PartitionSource, r: PartitionRead, o: 
   if (!parts.length && !r.entries.length && !o.range) throw new UsageError(`${src.label} holds no partitions and no manifest: nothing to verify (give --from/--to for the days it should hold)`);
 
   const held = new Map<string, number>();
-  for (const p of parts) held.set(p.date, p.record ? p.record.file.rows : await countUnrecorded(src, p, identity.format as Format));
+  for (const p of parts) {
+    // a record from before records counted rows says nothing about them: the file is read instead
+    const rows = p.record?.file.rows;
+    held.set(p.date, typeof rows === 'number' && Number.isSafeInteger(rows) && rows >= 0 ? rows : await countUnrecorded(src, p, identity.format as Format));
+  }
   const latest = records.reduce<(typeof records)[number] | undefined>((a, rec) => (!a || rec.run.startedAt > a.run.startedAt ? rec : a), undefined);
   return {
     label: src.label,
