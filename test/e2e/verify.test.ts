@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eachDay } from '../../src/core/dates.js';
@@ -114,6 +114,17 @@ describe('mbuzz verify: days that changed since the export, listed and fixed', (
     const fresh = join(dir.path, 'grown-fresh');
     expect((await exportTo(a, fresh, '--partition-by', 'date', '-f', 'csv')).code).toBe(0);
     expect(parts(out)).toEqual(parts(fresh));
+  });
+
+  it('partitions nothing recorded (no _mbuzz.json) have their files counted: CSV records, Parquet footers', async () => {
+    for (const format of ['csv', 'parquet']) {
+      const out = join(dir.path, `unrecorded-${format}`);
+      expect((await exportTo(a, out, '--partition-by', 'date', '-f', format)).code).toBe(0);
+      for (const d of [DAYS[0], DAYS[4]]) rmSync(join(out, `date=${d}`, '_mbuzz.json'));
+      const r = await verify(a, out, '--json');
+      expect(r.code, r.stderr).toBe(0);
+      expect(jsonDays(r.stdout)[0]!.days.map((d) => [d.day, d.held])).toEqual(DAYS.map((d) => [d, truthA(d)]));
+    }
   });
 
   it.each(['ndjson', 'csv', 'parquet', 'csv.gz'])('a single .%s file without a manifest: its rows counted per day (--dataset says which export)', async (ext) => {
