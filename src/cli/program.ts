@@ -12,8 +12,9 @@ import { datasetsCommand } from '../commands/datasets/command.js';
 import { schemaCommand } from '../commands/schema/command.js';
 import { completionCommand } from '../commands/completion/command.js';
 import { versionCommand } from '../commands/version/command.js';
+import { verifyCommand } from '../commands/verify/command.js';
 
-const COMMANDS: readonly CommandSpec[] = [exportCommand, datasetsCommand, schemaCommand, profilesCommand, sandboxCommand, completionCommand, versionCommand];
+const COMMANDS: readonly CommandSpec[] = [exportCommand, verifyCommand, datasetsCommand, schemaCommand, profilesCommand, sandboxCommand, completionCommand, versionCommand];
 
 /** The commander program, and the exit code of whichever command it ran (0 for help and version). */
 export function buildProgram(env: Env, invocation: Invocation): { program: Command; exitCode: () => ExitCode } {

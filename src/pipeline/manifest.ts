@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import { VERSION } from '../core/version.js';
-import { listPartitions, type RunStamp } from '../destinations/partition-records.js';
+import { listPartitions, type ExportIdentity, type RunStamp } from '../destinations/partition-records.js';
 import type { PartitionStore } from '../destinations/partition-store.js';
 import { writeFileAtomic } from '../core/safe-files.js';
 import type { WindowInfo } from '../providers/types.js';
@@ -26,6 +26,8 @@ export interface ManifestFile {
 
 export interface ManifestDataset {
   dataset: string;
+  /** Which export this is (filters, format, columns), as the partition records say it: `mbuzz verify` re-asks the API with it. */
+  export?: ExportIdentity;
   from: string;
   to: string;
   format: string;

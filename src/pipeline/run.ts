@@ -5,6 +5,7 @@ import { maskText } from '../core/secrets.js';
 import { exportDataset, type ExportResult } from './export-dataset.js';
 import { publishPartitionManifest, writeManifest, type ManifestDataset, type RunStamp } from './manifest.js';
 import type { RunObserver } from './observer.js';
+import { exportIdentity } from './same-export.js';
 import { completeThrough, saveState } from './state.js';
 import type { ExportPlan } from './validate.js';
 
@@ -55,6 +56,7 @@ function manifestEntry(r: ExportResult, today: string, root: string): ManifestDa
   const openDays = r.windows.filter((w) => w.open || w.to >= today).map((w) => (w.from === w.to ? w.from : `${w.from}..${w.to}`));
   return {
     dataset: o.dataset.name,
+    export: exportIdentity(o),
     from: o.from,
     to: o.to,
     format: o.format,

@@ -90,10 +90,22 @@ export interface DatasetDef {
   keep?(options: ExportOptions): ((row: Row) => boolean) | undefined;
   /** Honours ExportContext.resume (skips finished windows); others restart from the beginning. */
   resumable?: boolean;
+  /** The API's current row count per UTC day, for `mbuzz verify`; absent where the API has no cheap count. */
+  dayTotal?: DayTotal;
   /** Pull every row for the options, in deterministic order, as batches tagged with the window each was read for. */
   run(ctx: ExportContext): AsyncIterable<WindowRows>;
   /** What --dry-run can know before reading the data; without it, the generic plan (pipeline/dry-run.ts). */
   dryRun?: DryRunSpec;
+}
+
+/**
+ * One day's rows as the API counts them now, under an export's filters, in one cheap request: what
+ * `mbuzz verify` compares an export with (late attribution changes past days).
+ */
+export interface DayTotal {
+  /** Why these options have no such count (a filter the API does not apply), or undefined. */
+  unavailable?(options: ExportOptions): string | undefined;
+  count(ctx: { options: ExportOptions; client: HttpClient }, day: string): Promise<number>;
 }
 
 /** What a row's date column means, for the pipeline's window check. */

@@ -81,10 +81,10 @@ const CASES: Case[] = [
   {
     // every dataset of `export all` is checked before the first one runs
     name: 'export all with a dataset missing its required --param',
-    args: (c) => ['export', 'all', '-o', join(c.dir, 'out'), '--datasets', 'conversions,mixpanel:events'],
+    args: (c) => ['export', 'all', '-o', join(c.dir, 'out'), '--datasets', 'conversions,mixpanel:retention'],
     env: (c) => ({ MIXPANEL_BASE_URL: baseUrlOf('mixpanel', c.url), MIXPANEL_API_KEY: 'k', MIXPANEL_API_SECRET: 's' }),
     code: 2,
-    stderr: /^mbuzz: mixpanel:events needs --param event=<value>/,
+    stderr: /^mbuzz: mixpanel:retention needs --param event=<value>/,
   },
   { name: '--manifest without -o', args: exp('--manifest'), code: 2, stderr: 'mbuzz: --manifest needs -o FILE' },
   { name: 'unknown dataset', args: () => ['export', 'conversion'], code: 2, stderr: 'mbuzz: unknown dataset "conversion" (did you mean conversions?)' },

@@ -238,7 +238,7 @@ describe('mixpanel against the sandbox', () => {
     const before = await requests(sb);
     const cases: [string[], Record<string, string | undefined>, string][] = [
       [['export', 'mixpanel:events', '--param', 'event=a'], { MIXPANEL_API_SECRET: undefined }, 'no Mixpanel API secret for mixpanel:events: set MIXPANEL_API_SECRET'],
-      [['export', 'mixpanel:events'], {}, 'mixpanel:events needs --param event=<value>'],
+      [['export', 'mixpanel:retention'], {}, 'mixpanel:retention needs --param event=<value>'],
       [['export', 'mixpanel:events', '--param', 'event=a', '--param', 'unit=year'], {}, 'unit="year" must be one of hour, day, week, month'],
       [['export', 'mixpanel:event-names', '--from', '2026-05-01', '--to', '2026-05-02'], {}, 'mixpanel:event-names is one total over the last units up to now: --to must be today'],
       [['export', 'mixpanel:export'], { MIXPANEL_SERVICE_ACCOUNT_USERNAME: undefined, MIXPANEL_SERVICE_ACCOUNT_SECRET: undefined, MIXPANEL_API_SECRET: undefined }, 'no credentials for mixpanel:export'],

@@ -60,6 +60,8 @@ Examples:
 Dates are inclusive UTC days. Each provider maps them onto its own parameters:
 ${PROVIDERS.map((p) => `  ${p.title}: ${p.dates}`).join('\n')}
 \`mbuzz datasets\` says how for each dataset, with its --param names.
+mixpanel:events and mixpanel:funnels without --param event=/funnel= export every event/funnel
+(the names Mixpanel's events/names and funnels/names list).
 
 Before a big pull, --dry-run shows the windows, the requests and rows where the API counts them
 cheaply, each provider's quota use and an ETA; \`mbuzz datasets NAME\` says what it can know there.

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { UsageError } from '../../core/errors.js';
 import { gzipSink } from '../gzip.js';
 import { codeOf, s3Error, type Stage } from './errors.js';
 import { createClient, type SdkModule } from './sdk.js';
@@ -248,6 +250,43 @@ export class S3Store {
 
   writeJson(key: string, value: unknown): Promise<void> {
     return this.writeText(key, `${JSON.stringify(value, null, 2)}\n`, 'application/json');
+  }
+
+  /** The object's bytes as stored (a .gz stays gzipped), streamed: `mbuzz verify` counts its rows. */
+  async readStream(key: string): Promise<Readable> {
+    return (await this.get(key)).Body as Readable;
+  }
+
+  /** Random access to an object (Parquet's footer and column chunks): its size, and ranged GETs. */
+  async randomAccess(key: string): Promise<{ byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> }> {
+    const head = await this.client.send(new this.sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key })).catch((err: unknown) => {
+      throw this.readError(err, key);
+    });
+    const byteLength = head.ContentLength ?? 0;
+    return {
+      byteLength,
+      slice: async (start, end = byteLength) => {
+        if (start >= end) return new ArrayBuffer(0);
+        const bytes = await (await this.get(key, `bytes=${start}-${end - 1}`)).Body!.transformToByteArray();
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      },
+    };
+  }
+
+  private async get(key: string, range?: string) {
+    try {
+      return await this.client.send(new this.sdk.GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }));
+    } catch (err) {
+      throw this.readError(err, key);
+    }
+  }
+
+  /** Reading happens before any API request (verify): what a person must fix is exit 2. */
+  private readError(err: unknown, key: string): Error {
+    const code = codeOf(err);
+    if (code === 'NoSuchKey' || code === 'NotFound') return new UsageError(`${this.url(key)} does not exist`);
+    if (code === 'AccessDenied') return new UsageError(`cannot read ${this.url(key)}: permission denied (AccessDenied); the credentials need s3:GetObject on it`);
+    return this.error(err, 'check', `read ${this.url(key)}`);
   }
 
   /** Closes the client's sockets so the process can exit. */

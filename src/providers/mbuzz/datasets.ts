@@ -2,6 +2,7 @@ import type { WindowRows } from '../../core/window-rows.js';
 import type { CredentialSpec, DatasetDef, ExportContext } from '../types.js';
 import { fetchPage, type MbuzzDataset } from './api.js';
 import { mbuzzDryRun } from './dry-run.js';
+import { dayTotal } from './count.js';
 import { readRangeExactly } from './plan.js';
 import { CONVERSIONS_COLUMNS, FUNNEL_COLUMNS, SPEND_COLUMNS } from './schemas.js';
 
@@ -32,6 +33,7 @@ function mbuzzDataset(name: MbuzzDataset, summary: string, columns: DatasetDef['
     filters,
     credentials: CREDENTIALS,
     resumable: true,
+    dayTotal: dayTotal(name, traits.funnelClientSide),
     run: (ctx) => exportMbuzz(ctx, name, traits),
     dryRun: mbuzzDryRun(name, traits),
   };

@@ -5,7 +5,8 @@ import type { DatasetDef, ExportContext, ExportOptions, ParamSpec } from '../typ
 import { callLegacy } from './api.js';
 import { flattenEventNames, flattenEventProperties, flattenEvents, flattenEventsTop, flattenPropertiesTop, flattenPropertyValues, flattenRetention } from './flatten-events.js';
 import { flattenFunnelDates, flattenFunnelNames, flattenFunnelProperties, flattenFunnelPropertyNames, flattenFunnels } from './flatten-funnels.js';
-import { EVENT, EVENTS, FUNNEL, FUNNEL_UNIT, FUNNELS, LEGACY_CREDENTIALS, limit, NAME, Params, TYPE, UNIT, VALUES } from './params.js';
+import { ALL_EVENTS, ALL_FUNNELS, listAllNames, nameBatches, type AllNames } from './all-names.js';
+import { EVENT, EVENTS, EVENTS_OR_ALL, FUNNEL, FUNNEL_UNIT, FUNNELS, FUNNELS_OR_ALL, LEGACY_CREDENTIALS, limit, NAME, Params, TYPE, UNIT, VALUES } from './params.js';
 import * as S from './schemas.js';
 import type { ParamValue } from './sign.js';
 import { intervalFor, periodDays, periodInRange, type Unit } from './units.js';
@@ -31,6 +32,8 @@ interface Endpoint {
   dates: DateUse;
   /** The column that holds the period label (periods, dates). */
   dateColumn?: string;
+  /** With none of this list parameter given, every name the names endpoint lists (all-names.ts). */
+  all?: AllNames;
   /** Endpoint parameters other than interval, from --param. */
   request(p: Params): Record<string, ParamValue>;
   flatten(json: unknown, p: Params): Row[];
@@ -57,9 +60,10 @@ const ENDPOINTS: readonly Endpoint[] = [
     path: 'events/',
     summary: 'total, unique or average counts of events per period: one row per (event, period)',
     columns: S.EVENTS_COLUMNS,
-    params: [EVENTS, TYPE, UNIT],
+    params: [EVENTS_OR_ALL, TYPE, UNIT],
     dates: 'periods',
     dateColumn: 'date',
+    all: ALL_EVENTS,
     request: (p) => ({ event: p.list('event'), ...typed(p), ...unitOf(p) }),
     flatten: (json) => flattenEvents(json),
   },
@@ -130,9 +134,10 @@ const ENDPOINTS: readonly Endpoint[] = [
     path: 'funnels/',
     summary: 'funnel steps per week: one row per (funnel, week, step)',
     columns: S.FUNNELS_COLUMNS,
-    params: [FUNNELS, FUNNEL_UNIT],
+    params: [FUNNELS_OR_ALL, FUNNEL_UNIT],
     dates: 'periods',
     dateColumn: 'date',
+    all: ALL_FUNNELS,
     request: (p) => ({ funnel: p.list('funnel'), ...unitOf(p) }),
     flatten: (json) => flattenFunnels(json),
   },
@@ -196,19 +201,24 @@ async function* runEndpoint(ctx: ExportContext, e: Endpoint): AsyncGenerator<Win
   const { options, client, observer } = ctx;
   const p = new Params(options.params);
   const params = legacyParams(e, p, options);
-  observer.plan(1);
-  const rows = await callLegacy(
-    client,
-    options.baseUrl,
-    { apiKey: options.credentials.apiKey!, apiSecret: options.credentials.apiSecret! },
-    { endpoint: e.path, params, flatten: (json) => e.flatten(json, p) },
-    ctx.clock.now,
-  );
+  const creds = { apiKey: options.credentials.apiKey!, apiSecret: options.credentials.apiSecret! };
+  let requests = [params];
+  if (e.all && p.list(e.all.param).length === 0) {
+    const names = await listAllNames(e.all, { client, baseUrl: options.baseUrl, creds, now: ctx.clock.now, report: params });
+    const batches = nameBatches(names);
+    const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
+    observer.note(`no --param ${e.all.param}: exporting all ${n(names.length, e.all.noun)} that ${e.all.path} lists (${n(batches.length, 'request')})`);
+    requests = batches.map((batch) => ({ ...params, [e.all!.param]: batch }));
+  }
+  observer.plan(requests.length);
   const unit = unitOfOptions(options);
   const column = e.dateColumn;
-  const kept = column === undefined ? rows : rows.filter((r) => periodInRange(unit, String(r[column]), options.from, options.to));
-  observer.windowDone(`${options.from}..${options.to}`, kept.length);
-  if (kept.length > 0) yield inWindow({ from: options.from, to: options.to }, kept);
+  for (const request of requests) {
+    const rows = await callLegacy(client, options.baseUrl, creds, { endpoint: e.path, params: request, flatten: (json) => e.flatten(json, p) }, ctx.clock.now);
+    const kept = column === undefined ? rows : rows.filter((r) => periodInRange(unit, String(r[column]), options.from, options.to));
+    observer.windowDone(`${options.from}..${options.to}`, kept.length);
+    if (kept.length > 0) yield inWindow({ from: options.from, to: options.to }, kept);
+  }
 }
 
 export const LEGACY_DATASETS: readonly DatasetDef[] = ENDPOINTS.map((e) => ({
@@ -219,7 +229,7 @@ export const LEGACY_DATASETS: readonly DatasetDef[] = ENDPOINTS.map((e) => ({
   filters: [],
   credentials: LEGACY_CREDENTIALS,
   params: e.params,
-  notes: NOTES[e.dates],
+  notes: e.all ? `${NOTES[e.dates]} ${e.all.note}` : NOTES[e.dates],
   endsNow: e.dates === 'totals' ? true : undefined,
   // A period label (in the project's time zone, as --from/--to are read) whose days overlap the
   // range: week and month rows are whole periods. Totals and today's top events carry no date.

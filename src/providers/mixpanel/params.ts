@@ -8,10 +8,14 @@ export const TYPE: ParamSpec = { name: 'type', description: 'analysis type', cho
 export const UNIT: ParamSpec = { name: 'unit', description: 'size of each period', choices: UNITS, default: 'day' };
 export const FUNNEL_UNIT: ParamSpec = { name: 'unit', description: 'funnels only know weeks', choices: ['week'], default: 'week' };
 export const EVENTS: ParamSpec = { name: 'event', description: 'event name; repeat for several (sent as a JSON array)', required: true, multiple: true };
+/** mixpanel:events: none given means every event (all-names.ts). */
+export const EVENTS_OR_ALL: ParamSpec = { name: 'event', description: 'event name; repeat for several (sent as a JSON array); none: every event events/names lists', multiple: true };
 export const EVENT: ParamSpec = { name: 'event', description: 'one event name', required: true };
 export const NAME: ParamSpec = { name: 'name', description: 'property name, e.g. $browser', required: true };
 export const VALUES: ParamSpec = { name: 'values', description: 'only these property values; repeatable (sent as a JSON array)', multiple: true };
 export const FUNNELS: ParamSpec = { name: 'funnel', description: 'funnel name (see mixpanel:funnel-names); repeat for several (sent as a JSON array)', required: true, multiple: true };
+/** mixpanel:funnels: none given means every funnel (all-names.ts). */
+export const FUNNELS_OR_ALL: ParamSpec = { name: 'funnel', description: 'funnel name (see mixpanel:funnel-names); repeat for several (sent as a JSON array); none: every funnel funnels/names lists', multiple: true };
 export const FUNNEL: ParamSpec = { name: 'funnel', description: 'one funnel name (see mixpanel:funnel-names)', required: true };
 export const limit = (apiDefault: number): ParamSpec => ({ name: 'limit', description: `at most this many (the API's default: ${apiDefault})` });
 
