@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { isDayWord, parseIsoDate } from '../../core/dates.js';
-import type { VerifyRequest } from '../../pipeline/verify.js';
+import type { VerifyRequest } from '../../pipeline/verify/verify.js';
 
 // `mbuzz verify` flags -> a checked request. Pure: no clock, no IO (today/yesterday resolve later).
 

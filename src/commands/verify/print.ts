@@ -1,5 +1,5 @@
 import { describeExport } from '../../pipeline/same-export.js';
-import { differs, type ExportCheck } from '../../pipeline/verify.js';
+import { differs, type ExportCheck } from '../../pipeline/verify/verify.js';
 
 // What verify prints on stdout: per export, a line saying how many days differ, then those days
 // (day, rows held, the API's count now, the difference); or, with --json, every day checked.

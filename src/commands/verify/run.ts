@@ -6,8 +6,8 @@ import { loadConfig } from '../../config/load.js';
 import { configSpec } from '../../providers/registry.js';
 import type { Progress, RunObserver } from '../../pipeline/observer.js';
 import { formatDuration } from '../../pipeline/summary.js';
-import { countAgainstApi, differs, prepareVerify, type ExportCheck, type VerifyRequest } from '../../pipeline/verify.js';
-import { fixDays } from '../../pipeline/verify-fix.js';
+import { countAgainstApi, differs, prepareVerify, type ExportCheck, type VerifyRequest } from '../../pipeline/verify/verify.js';
+import { fixDays } from '../../pipeline/verify/fix.js';
 import { verifyJson, verifyText } from './print.js';
 
 /**

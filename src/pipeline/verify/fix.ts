@@ -1,10 +1,10 @@
-import type { Env } from '../core/env.js';
-import type { RunObserver } from './observer.js';
-import type { ExportFlags } from './request.js';
-import { runPlan } from './run.js';
-import { planExport, type Loaded } from './validate.js';
+import type { Env } from '../../core/env.js';
+import type { RunObserver } from '../observer.js';
+import type { ExportFlags } from '../request.js';
+import { runPlan } from '../run.js';
+import { planExport, type Loaded } from '../validate.js';
 import { differs, type ExportCheck, type VerifyRequest } from './verify.js';
-import { dayRuns } from './verify-target.js';
+import { dayRuns } from './target.js';
 
 // `mbuzz verify --fix`: the days that differ, exported again into the same target by the very
 // export pipeline a normal run uses: planExport checks the target as `mbuzz export` would (the

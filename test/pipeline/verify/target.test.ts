@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/core/errors.js';
-import { coveredDays, dayRuns, readManifest } from '../../src/pipeline/verify-target.js';
+import { UsageError } from '../../../src/core/errors.js';
+import { coveredDays, dayRuns, readManifest } from '../../../src/pipeline/verify/target.js';
 
 describe('dayRuns: the days --fix exports again, as runs of consecutive days', () => {
   it.each([

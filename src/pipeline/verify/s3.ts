@@ -1,10 +1,10 @@
-import type { Env } from '../core/env.js';
-import { UsageError } from '../core/errors.js';
-import { countRows } from '../destinations/count-rows.js';
-import { parseS3Url } from '../destinations/s3/url.js';
-import type { Format } from '../writers/types.js';
-import { formatFromPath } from './resolve.js';
-import { countableDataset, coveredDays, givenIdentity, type FixWay, type VerifyTarget } from './verify-target.js';
+import type { Env } from '../../core/env.js';
+import { UsageError } from '../../core/errors.js';
+import { countRows } from '../../destinations/count-rows.js';
+import { parseS3Url } from '../../destinations/s3/url.js';
+import type { Format } from '../../writers/types.js';
+import { formatFromPath } from '../resolve.js';
+import { countableDataset, coveredDays, givenIdentity, type FixWay, type VerifyTarget } from './target.js';
 
 // `mbuzz verify s3://bucket/key.ext`: one object, read back through the S3 destination's own
 // client (credentials, endpoint and errors the AWS way, as for export) and its rows counted per
@@ -29,7 +29,7 @@ export function s3VerifyTarget(url: string, env: Env, say: (line: string) => voi
       const identity = givenIdentity(o.given, named.format as Format);
       const dateColumn = countableDataset(identity.dataset).dateColumn;
       if (!dateColumn) throw new UsageError(`${identity.dataset} has no date column, and verify compares rows per day`);
-      const { S3Store } = await import('../destinations/s3/store.js');
+      const { S3Store } = await import('../../destinations/s3/store.js');
       const store = await S3Store.open(loc.bucket, { vars: env.vars, home: env.home, onWarning: (l) => say(`warning: ${l}`) });
       try {
         const counts = await countRows({ label: url, open: () => store.readStream(loc.key), parquet: () => store.randomAccess(loc.key) }, { format: named.format as Format, gzip: named.gzip, dateColumn });

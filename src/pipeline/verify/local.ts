@@ -1,15 +1,15 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../core/errors.js';
-import { countRows, localFile } from '../destinations/count-rows.js';
-import { listPartitions } from '../destinations/partition-records.js';
-import { LocalPartitionStore } from '../destinations/local-partitions.js';
-import { tableName } from '../schema/ddl.js';
-import type { Format } from '../writers/types.js';
-import { formatFromPath } from './resolve.js';
-import { describeExport } from './same-export.js';
-import { readPartitions, type PartitionSource } from './verify-partitions.js';
-import { countableDataset, coveredDays, givenIdentity, readManifest, type FixWay, type HeldExport, type ReadOptions, type VerifyTarget } from './verify-target.js';
+import { UsageError } from '../../core/errors.js';
+import { countRows, localFile } from '../../destinations/count-rows.js';
+import { listPartitions } from '../../destinations/partition-records.js';
+import { LocalPartitionStore } from '../../destinations/local-partitions.js';
+import { tableName } from '../../schema/ddl.js';
+import type { Format } from '../../writers/types.js';
+import { formatFromPath } from '../resolve.js';
+import { describeExport } from '../same-export.js';
+import { readPartitions, type PartitionSource } from './partitions.js';
+import { countableDataset, coveredDays, givenIdentity, readManifest, type FixWay, type HeldExport, type ReadOptions, type VerifyTarget } from './target.js';
 
 // Local output for `mbuzz verify`: a directory of date partitions (DIR/date=YYYY-MM-DD, or one
 // such directory per dataset after `export all`), or one file. Partitions are counted from their

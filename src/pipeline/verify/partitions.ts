@@ -1,10 +1,10 @@
-import { IntegrityError, UsageError } from '../core/errors.js';
-import type { ExportIdentity, PartitionOnDisk } from '../destinations/partition-records.js';
-import type { Format } from '../writers/types.js';
-import type { ManifestDataset } from './manifest.js';
-import { formatFromPath } from './resolve.js';
-import { describeExport, sameExport } from './same-export.js';
-import { coveredDays, givenIdentity, type HeldExport, type ReadOptions } from './verify-target.js';
+import { IntegrityError, UsageError } from '../../core/errors.js';
+import type { ExportIdentity, PartitionOnDisk } from '../../destinations/partition-records.js';
+import type { Format } from '../../writers/types.js';
+import type { ManifestDataset } from '../manifest.js';
+import { formatFromPath } from '../resolve.js';
+import { describeExport, sameExport } from '../same-export.js';
+import { coveredDays, givenIdentity, type HeldExport, type ReadOptions } from './target.js';
 
 // A directory of date partitions as `mbuzz verify` reads it, wherever it lives: the partitions
 // present with their records (partition-records.ts: which export wrote each, and its rows), the

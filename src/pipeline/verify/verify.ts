@@ -1,20 +1,20 @@
 import { promises as fsp } from 'node:fs';
-import type { Env } from '../core/env.js';
-import { UsageError } from '../core/errors.js';
-import { addDays, utcToday } from '../core/dates.js';
-import { isPostgresUrl } from '../destinations/postgres/url.js';
-import { isS3Url } from '../destinations/s3/url.js';
-import { providerOf } from '../providers/registry.js';
-import type { ExportOptions } from '../providers/types.js';
-import { clientFor } from './fetch.js';
-import type { ExportFlags } from './request.js';
-import { resolveExport } from './resolve.js';
-import { describeExport, sourceFingerprint } from './same-export.js';
-import type { Loaded } from './validate.js';
-import { localTarget } from './verify-local.js';
-import { postgresVerifyTarget } from './verify-postgres.js';
-import { s3VerifyTarget } from './verify-s3.js';
-import { countableDataset, type GivenExport, type HeldExport, type VerifyTarget } from './verify-target.js';
+import type { Env } from '../../core/env.js';
+import { UsageError } from '../../core/errors.js';
+import { addDays, utcToday } from '../../core/dates.js';
+import { isPostgresUrl } from '../../destinations/postgres/url.js';
+import { isS3Url } from '../../destinations/s3/url.js';
+import { providerOf } from '../../providers/registry.js';
+import type { ExportOptions } from '../../providers/types.js';
+import { clientFor } from '../fetch.js';
+import type { ExportFlags } from '../request.js';
+import { resolveExport } from '../resolve.js';
+import { describeExport, sourceFingerprint } from '../same-export.js';
+import type { Loaded } from '../validate.js';
+import { localTarget } from './local.js';
+import { postgresVerifyTarget } from './postgres.js';
+import { s3VerifyTarget } from './s3.js';
+import { countableDataset, type GivenExport, type HeldExport, type VerifyTarget } from './target.js';
 
 // `mbuzz verify TARGET`: what the target holds per day (read first, with every usage error
 // before any request), then the API's count of each of those days now, under the export's own

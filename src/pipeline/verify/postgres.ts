@@ -1,10 +1,10 @@
-import type { Env } from '../core/env.js';
-import { UsageError } from '../core/errors.js';
-import { eachDay } from '../core/dates.js';
-import type { ExportIdentity } from '../destinations/partition-records.js';
-import { parsePostgresUrl } from '../destinations/postgres/url.js';
-import { findDataset } from '../providers/registry.js';
-import type { HeldExport, VerifyTarget } from './verify-target.js';
+import type { Env } from '../../core/env.js';
+import { UsageError } from '../../core/errors.js';
+import { eachDay } from '../../core/dates.js';
+import type { ExportIdentity } from '../../destinations/partition-records.js';
+import { parsePostgresUrl } from '../../destinations/postgres/url.js';
+import { findDataset } from '../../providers/registry.js';
+import type { HeldExport, VerifyTarget } from './target.js';
 
 // `mbuzz verify postgresql://...?table=`: the table's load table says which scopes (dataset and
 // filter) were loaded and over which days; each scope's rows are counted per day with SQL, and
@@ -18,7 +18,7 @@ export function postgresVerifyTarget(text: string, env: Env): VerifyTarget {
     label: target.label,
     async read(o) {
       if (o.given) throw new UsageError(`${target.label} records each load in its load table: drop --dataset and its filters`);
-      const { readHeldTable } = await import('../destinations/postgres/held.js');
+      const { readHeldTable } = await import('../../destinations/postgres/held.js');
       const held = await readHeldTable(target, {
         vars: env.vars,
         home: env.home,

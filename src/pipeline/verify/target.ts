@@ -1,11 +1,11 @@
-import { UsageError } from '../core/errors.js';
-import { addDays, eachDay, parseIsoDate } from '../core/dates.js';
-import { reasonOf, readRegularFile } from '../core/safe-files.js';
-import type { ExportIdentity } from '../destinations/partition-records.js';
-import { DATASETS, findDataset, providerOf } from '../providers/registry.js';
-import type { DatasetDef } from '../providers/types.js';
-import { FORMATS } from '../writers/types.js';
-import type { Manifest, ManifestDataset } from './manifest.js';
+import { UsageError } from '../../core/errors.js';
+import { addDays, eachDay, parseIsoDate } from '../../core/dates.js';
+import { reasonOf, readRegularFile } from '../../core/safe-files.js';
+import type { ExportIdentity } from '../../destinations/partition-records.js';
+import { DATASETS, findDataset, providerOf } from '../../providers/registry.js';
+import type { DatasetDef } from '../../providers/types.js';
+import { FORMATS } from '../../writers/types.js';
+import type { Manifest, ManifestDataset } from '../manifest.js';
 
 // What `mbuzz verify` reads from a target before it asks the API anything: which export wrote
 // the rows (dataset, filters, format, columns), how many rows it holds for each day it covers,
