@@ -11,7 +11,7 @@ import { dayRuns } from './target.js';
 // lock, the same export in the directory, the table's shape), runPlan writes it. Each run of
 // consecutive days is one job, so it replaces those days atomically (a directory's partitions
 // renamed into place after every check passed; a table's days in one transaction) and leaves
-// every other day as it was. A single file is exported again whole (verify-local.ts says why).
+// every other day as it was. A single file is exported again whole (local.ts says why).
 
 export interface FixResult {
   /** The ranges exported again. */

@@ -9,7 +9,7 @@ import { coveredDays, givenIdentity, type HeldExport, type ReadOptions } from '.
 // A directory of date partitions as `mbuzz verify` reads it, wherever it lives: the partitions
 // present with their records (partition-records.ts: which export wrote each, and its rows), the
 // manifest's ranges for the days a run read and found empty, and a count of the part file for a
-// partition nothing recorded. A local DIR (verify-local.ts) and an S3 prefix are each a source.
+// partition nothing recorded. A local DIR (local.ts) and an S3 prefix are each a source.
 
 export interface PartitionSource {
   /** For messages: the directory or prefix as the user wrote it. */

@@ -10,8 +10,8 @@ import type { Manifest, ManifestDataset } from '../manifest.js';
 // What `mbuzz verify` reads from a target before it asks the API anything: which export wrote
 // the rows (dataset, filters, format, columns), how many rows it holds for each day it covers,
 // and how --fix can write days back. One small interface, so each destination plugs in with a
-// reader of its own: a local file or directory of partitions (verify-local.ts), a PostgreSQL
-// table (verify-postgres.ts), and S3 objects and prefixes the same way.
+// reader of its own: a local file or directory of partitions (local.ts), a PostgreSQL
+// table (postgres.ts), and S3 objects and prefixes the same way.
 
 export interface HeldExport {
   /** The target as the user wrote it (passwords masked): for messages. */

@@ -18,7 +18,7 @@ import { countableDataset, type GivenExport, type HeldExport, type VerifyTarget 
 
 // `mbuzz verify TARGET`: what the target holds per day (read first, with every usage error
 // before any request), then the API's count of each of those days now, under the export's own
-// filters (one cheap request a day), and the days where the two differ. --fix (verify-fix.ts)
+// filters (one cheap request a day), and the days where the two differ. --fix (fix.ts)
 // exports those days again into the same target.
 
 /** The flags that say how to reach the API: the same as export's, from the same places. */
