@@ -123,6 +123,9 @@ async function extras(ctx, next) {
     return;
   }
   if (method === 'PUT' && 'uploadId' in ctx.query && Number(ctx.query.partNumber) === faults.failPart) {
+    // Read the part's body first, as S3 does before it answers 500: answering mid-body closes the
+    // socket under the client's write, and the test would see EPIPE or 500 by a race.
+    for await (const _ of ctx.req);
     throw new S3Error('InternalError', 'We encountered an internal error. Please try again.');
   }
   if (method === 'POST' && 'uploadId' in ctx.query && faults.failComplete) {
