@@ -1,3 +1,4 @@
+import { rowBytes } from '../json/parse.js';
 import type { Row } from '../schema/types.js';
 import type { Sink } from './types.js';
 
@@ -50,4 +51,80 @@ export async function writeLines(rows: AsyncIterable<Row>, sink: Sink, encode: (
   }
   await batch.flush();
   return count;
+}
+
+/**
+ * The NDJSON pass-through loop: a row that still has its own bytes from the response body
+ * (json/parse.ts rowBytes) is copied as it came, the server's digits and escapes included;
+ * any other row is encoded by `encode`. Lines are gathered into ~64 KB Buffers, so the
+ * sink writes bytes and nothing is encoded twice.
+ */
+export async function writeByteLines(rows: AsyncIterable<Row>, sink: Sink, encode: (row: Row) => string): Promise<number> {
+  const batch = new ByteBatch(sink);
+  let count = 0;
+  for await (const row of rows) {
+    const own = rowBytes(row);
+    const pending = own ? batch.addLine(own.bytes, own.start, own.end) : batch.addText(encode(row));
+    count += 1;
+    if (pending) await pending;
+  }
+  await batch.flush();
+  return count;
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * TextBatch for bytes: lines are copied into a Buffer that goes to the sink, and is replaced by
+ * a fresh one, when the next line would not fit (so chunks are at most ~64 KB).
+ */
+export class ByteBatch {
+  private buf: Buffer;
+  private used = 0;
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly chunkBytes = TEXT_CHUNK_CHARS,
+  ) {
+    this.buf = Buffer.allocUnsafe(chunkBytes);
+  }
+
+  /** bytes[start, end) and a newline. Resolves at once unless a chunk went to the sink. */
+  addLine(bytes: Buffer, start: number, end: number): Promise<void> | undefined {
+    const size = end - start + 1;
+    const pending = this.used + size > this.buf.length ? this.flush() : undefined;
+    if (size > this.buf.length) {
+      const line = Buffer.allocUnsafe(size);
+      bytes.copy(line, 0, start, end);
+      line[size - 1] = NEWLINE;
+      return this.alone(pending, line);
+    }
+    this.used += bytes.copy(this.buf, this.used, start, end);
+    this.buf[this.used++] = NEWLINE;
+    return pending;
+  }
+
+  /** A line of text, ending in its own newline. */
+  addText(line: string): Promise<void> | undefined {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: a line that might not fit goes alone.
+    const most = line.length * 3;
+    const pending = this.used + most > this.buf.length ? this.flush() : undefined;
+    if (most > this.buf.length) return this.alone(pending, Buffer.from(line, 'utf8'));
+    this.used += this.buf.write(line, this.used, 'utf8');
+    return pending;
+  }
+
+  flush(): Promise<void> | undefined {
+    if (this.used === 0) return undefined;
+    const chunk = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(this.chunkBytes);
+    this.used = 0;
+    return this.sink.write(chunk);
+  }
+
+  /** A line bigger than a chunk goes to the sink by itself, after the chunk before it. */
+  private async alone(pending: Promise<void> | undefined, line: Buffer): Promise<void> {
+    await pending;
+    await this.sink.write(line);
+  }
 }
