@@ -1,4 +1,5 @@
 import { AuthError, InterruptedError, MbuzzError, RejectedError, ServerError } from '../cli/errors.js';
+import { parseJson, parseJsonBytes } from '../json/parse.js';
 import { redact } from '../secrets.js';
 import { BodyTooLargeError, type HttpRequest, type HttpResponse, type Transport } from './transport.js';
 import { Limiter } from './limiter.js';
@@ -23,6 +24,12 @@ export interface ClientOptions {
 export interface JsonRequest extends Omit<HttpRequest, 'signal' | 'timeoutMs'> {
   /** Rejects a 2xx body that is not the expected shape; the message says what is wrong. */
   validate?: (json: unknown) => string | undefined;
+  /**
+   * Object keys from the root to the array of rows (['data']): numbers are kept exactly inside
+   * the rows only, and each row keeps its own bytes (json/parse.ts). Without it, numbers are
+   * kept exactly throughout the body.
+   */
+  rows?: readonly string[];
   /** For the verbose log. */
   countRows?: (json: unknown) => number;
   /** A provider's reading of an error body: the message to quote, and whether a 429 is final. */
@@ -144,7 +151,7 @@ export class HttpClient {
         timeoutMs: this.opts.timeoutMs,
         signal: this.opts.signal,
       });
-      this.stats.bytes += res.body.length;
+      this.stats.bytes += res.bytes?.length ?? res.body.length; // body is decoded only when read
       return res;
     } catch (err) {
       if (this.opts.signal.aborted) throw new InterruptedError();
@@ -160,7 +167,7 @@ export class HttpClient {
     const { status } = res;
     let json: unknown;
     try {
-      json = JSON.parse(res.body);
+      json = res.bytes ? parseJsonBytes(res.bytes, { rows: req.rows }) : parseJson(res.body, { rows: req.rows });
     } catch {
       const type = res.headers['content-type'] ?? 'no content type';
       const what = /^\s*<(!doctype|html)/i.test(res.body) || /^text\/html\b/i.test(type) ? 'an HTML page instead of JSON' : 'invalid JSON';
@@ -168,7 +175,9 @@ export class HttpClient {
     }
     const problem = req.validate?.(json);
     if (problem) throw new Retryable(`unexpected response: ${problem}`);
-    return { status, headers: res.headers, json, text: res.body };
+    return { status, headers: res.headers, json, get text() {
+      return res.body;
+    } };
   }
 
   private interpret<T>(req: ExchangeRequest, res: HttpResponse, accept: (res: HttpResponse) => T): T {
