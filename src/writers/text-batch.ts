@@ -75,8 +75,10 @@ export async function writeByteLines(rows: AsyncIterable<Row>, sink: Sink, encod
 const NEWLINE = 0x0a;
 
 /**
- * TextBatch for bytes: lines are copied into a Buffer that goes to the sink, and is replaced by
- * a fresh one, when the next line would not fit (so chunks are at most ~64 KB).
+ * TextBatch for bytes: lines are copied into a Buffer that goes to the sink, and is replaced by a
+ * fresh one, once it holds ~64 KB. Like TextBatch, a chunk is handed over only after the line that
+ * filled it was added, so every row handed to the writer is in a chunk the sink has received
+ * (checkpoints count rows that way). Room for two chunks means any line under 64 KB fits.
  */
 export class ByteBatch {
   private buf: Buffer;
@@ -86,45 +88,40 @@ export class ByteBatch {
     private readonly sink: Sink,
     private readonly chunkBytes = TEXT_CHUNK_CHARS,
   ) {
-    this.buf = Buffer.allocUnsafe(chunkBytes);
+    this.buf = Buffer.allocUnsafe(2 * chunkBytes);
   }
 
   /** bytes[start, end) and a newline. Resolves at once unless a chunk went to the sink. */
   addLine(bytes: Buffer, start: number, end: number): Promise<void> | undefined {
-    const size = end - start + 1;
-    const pending = this.used + size > this.buf.length ? this.flush() : undefined;
-    if (size > this.buf.length) {
-      const line = Buffer.allocUnsafe(size);
-      bytes.copy(line, 0, start, end);
-      line[size - 1] = NEWLINE;
-      return this.alone(pending, line);
-    }
+    if (this.used + end - start + 1 > this.buf.length) return this.addOversize(Buffer.concat([bytes.subarray(start, end), NEWLINE_BYTES]));
     this.used += bytes.copy(this.buf, this.used, start, end);
     this.buf[this.used++] = NEWLINE;
-    return pending;
+    return this.used >= this.chunkBytes ? this.flush() : undefined;
   }
 
   /** A line of text, ending in its own newline. */
   addText(line: string): Promise<void> | undefined {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: a line that might not fit goes alone.
-    const most = line.length * 3;
-    const pending = this.used + most > this.buf.length ? this.flush() : undefined;
-    if (most > this.buf.length) return this.alone(pending, Buffer.from(line, 'utf8'));
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (this.used + line.length * 3 > this.buf.length) return this.addOversize(Buffer.from(line, 'utf8'));
     this.used += this.buf.write(line, this.used, 'utf8');
-    return pending;
+    return this.used >= this.chunkBytes ? this.flush() : undefined;
   }
 
   flush(): Promise<void> | undefined {
     if (this.used === 0) return undefined;
     const chunk = this.buf.subarray(0, this.used);
-    this.buf = Buffer.allocUnsafe(this.chunkBytes);
+    this.buf = Buffer.allocUnsafe(2 * this.chunkBytes);
     this.used = 0;
     return this.sink.write(chunk);
   }
 
-  /** A line bigger than a chunk goes to the sink by itself, after the chunk before it. */
-  private async alone(pending: Promise<void> | undefined, line: Buffer): Promise<void> {
-    await pending;
-    await this.sink.write(line);
+  /** A line too long for the room left goes out in one chunk with what is pending. */
+  private addOversize(line: Buffer): Promise<void> {
+    const chunk = Buffer.concat([this.buf.subarray(0, this.used), line]);
+    this.buf = Buffer.allocUnsafe(2 * this.chunkBytes);
+    this.used = 0;
+    return this.sink.write(chunk);
   }
 }
+
+const NEWLINE_BYTES = Buffer.of(NEWLINE);
