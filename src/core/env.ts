@@ -16,6 +16,11 @@ export interface HttpResponse {
   headers: Record<string, string>;
   /** Decoded (gunzipped) body text. */
   body: string;
+  /**
+   * The bytes `body` is decoded from, when the transport has them: JSON is parsed from these
+   * (json/parse.ts), so a successful page's text is never decoded, only an error's to quote.
+   */
+  bodyBytes?: Buffer;
   /** Bytes of the body as they arrived (before decompression), for the run report; fakes may leave it out. */
   bytes?: number;
   /** The proxy it came through (password masked), for the verbose log. */

@@ -1,7 +1,8 @@
 import { AuthError, IntegrityError, interruptedBy, MbuzzError, RejectedError, ServerError } from '../core/errors.js';
 import { maskText, quotable, registerSecret } from '../core/secrets.js';
+import { JsonDepthError } from '../json/depth.js';
+import { parseJson, parseJsonBytes } from '../json/parse.js';
 import { BodyTooLargeError, type HttpRequest, type HttpResponse, type Transport } from './transport.js';
-import { MAX_JSON_DEPTH, valueNestsDeeper } from './json-depth.js';
 import { Limiter } from './limiter.js';
 import { describeNetworkError, proxyRefusal } from './network-errors.js';
 import { backoffDelay, DEFAULT_BACKOFF, isRetryableNetworkError, networkCause, parseRetryAfter, RETRYABLE_STATUS, type BackoffPolicy } from './retry.js';
@@ -25,6 +26,12 @@ export interface ClientOptions {
 export interface JsonRequest extends Omit<HttpRequest, 'signal' | 'timeoutMs'> {
   /** Rejects a 2xx body that is not the expected shape; the message says what is wrong. */
   validate?: (json: unknown) => string | undefined;
+  /**
+   * Object keys from the root to the array of rows (['data']): numbers are kept exactly inside
+   * the rows only, and each row keeps its own bytes (json/parse.ts). Without it, numbers are
+   * kept exactly throughout the body.
+   */
+  rows?: readonly string[];
   /** For the verbose log. */
   countRows?: (json: unknown) => number;
   /** A provider's reading of an error body: the message to quote, and whether a 429 is final. */
@@ -211,19 +218,27 @@ export class HttpClient {
     const { status } = res;
     let json: unknown;
     try {
-      json = JSON.parse(res.body);
-    } catch {
+      json = res.bodyBytes ? parseJsonBytes(res.bodyBytes, { rows: req.rows }) : parseJson(res.body, { rows: req.rows });
+    } catch (err) {
+      // Nested deeper than anything downstream can walk: that is the answer, not a glitch, so not retried.
+      if (err instanceof JsonDepthError) {
+        throw new IntegrityError(`the response ${err.message}, more than any real answer; refused (${status}, ${res.body.length} bytes, ${req.method} ${req.url})`);
+      }
       const type = res.headers['content-type'] ?? 'no content type';
       const what = /^\s*<(!doctype|html)/i.test(res.body) || /^text\/html\b/i.test(type) ? 'an HTML page instead of JSON' : 'invalid JSON';
       throw new Retryable(`${what} in a ${status} response (${type}, ${res.body.length} bytes)`, 'bad-body');
     }
-    // Nested deeper than anything downstream can walk: that is the answer, not a glitch, so not retried.
-    if (valueNestsDeeper(json)) {
-      throw new IntegrityError(`the response nests deeper than ${MAX_JSON_DEPTH} levels, more than any real answer; refused (${status}, ${res.body.length} bytes, ${req.method} ${req.url})`);
-    }
     const problem = req.validate?.(json);
     if (problem) throw new Retryable(`unexpected response: ${problem}`, 'bad-body');
-    return { status, headers: res.headers, json, text: res.body };
+    // `text` is decoded only if a caller reads it: a successful page is parsed from its bytes.
+    return {
+      status,
+      headers: res.headers,
+      json,
+      get text() {
+        return res.body;
+      },
+    };
   }
 
   private interpret<T>(req: ExchangeRequest, res: HttpResponse, accept: (res: HttpResponse) => T): T {

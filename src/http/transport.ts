@@ -38,6 +38,26 @@ function formatMb(bytes: number): string {
 }
 
 const gunzip = promisify(zlib.gunzip);
+/** What Buffer#toString('utf8') gives (a BOM kept, bad bytes as U+FFFD), ~25% faster on a 500 KB page. */
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * `body` is decoded on first use: a JSON page is parsed from `bodyBytes` (json/parse.ts), so the
+ * text of a successful page is never needed, only that of an error to quote.
+ */
+function decodedResponse(status: number, headers: Record<string, string>, decoded: Buffer, wireBytes: number, via: string | undefined): HttpResponse {
+  let text: string | undefined;
+  return {
+    status,
+    headers,
+    bytes: wireBytes,
+    via,
+    bodyBytes: decoded,
+    get body() {
+      return (text ??= utf8.decode(decoded));
+    },
+  };
+}
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -165,7 +185,7 @@ export function undiciTransport(options: TransportOptions = {}): Transport {
         const raw = Buffer.concat(chunks, size);
         const decoded = await decode(headers['content-encoding'], raw, maxBody);
         if (decoded.length > maxBody) throw new BodyTooLargeError(maxBody);
-        return { status: res.statusCode, headers, body: decoded.toString('utf8'), bytes: size, via: proxy?.shown };
+        return decodedResponse(res.statusCode, headers, decoded, size, proxy?.shown);
       });
     } catch (err) {
       if (proxy && typeof err === 'object' && err !== null && !(err instanceof DeadlineError) && !(err instanceof BodyTooLargeError)) proxyOfError.set(err, proxy);

@@ -20,6 +20,8 @@ export const BROKEN_MODES = [
   'trickle',
   'endless',
   'deep-json',
+  'big-numbers',
+  'huge-numbers',
 ] as const;
 export type BrokenMode = (typeof BROKEN_MODES)[number];
 
@@ -47,6 +49,8 @@ export const BROKEN_DESCRIPTIONS: Record<BrokenMode, string> = {
   trickle: `the real answer, one byte every ${TRICKLE_MS} ms (never idle long enough for an idle timeout)`,
   'deep-json': `the first row carries a value nested ${DEEP_LEVELS.toLocaleString('en-US')} levels deep (valid JSON)`,
   endless: `a 200 whose chunked body never ends (${ENDLESS_CHUNK.length} bytes every ${ENDLESS_MS} ms, far below any size cap)`,
+  'big-numbers': 'rows carry numbers JavaScript would change: ids past 2^60, 0.50, 2.0, nested 12345678901234567890, -0, 1e400',
+  'huge-numbers': "conversions' credit is 1e400, which no Parquet column type holds",
 };
 
 export function isBrokenMode(s: string): s is BrokenMode {

@@ -1,10 +1,13 @@
 // Broken servers on purpose (`mbuzz sandbox --broken <mode>`): every API answer is damaged the
 // same way, so an end-to-end test can show what the exporter does when a host, a proxy or a
 // captive portal misbehaves. Unlike faults (occasional, and retrying cures them), a broken mode is
-// permanent: the export has to fail, with the documented exit code and a one-line reason.
+// permanent: the export has to fail, with the documented exit code and a one-line reason. The two
+// number modes (big-numbers.ts) are the exception: they test that every digit survives, and that
+// a value no column type holds stops a Parquet export (exit 6) rather than being rounded.
 import type http from 'node:http';
 import zlib from 'node:zlib';
 import { once } from 'node:events';
+import { withBigNumbers, withHugeNumbers } from './big-numbers.js';
 import type { MountResponse } from './mounts.js';
 
 export { BROKEN_MODES, BROKEN_DESCRIPTIONS, isBrokenMode, type BrokenMode } from './broken-modes.js';
@@ -53,6 +56,9 @@ export function breakAnswer(mode: BrokenMode, answer: MountResponse, url: string
       break;
   }
   const env = envelopeOf(answer);
+  if (env && (mode === 'big-numbers' || mode === 'huge-numbers')) {
+    return { ...answer, headers: json, body: mode === 'big-numbers' ? withBigNumbers(answer.body) : withHugeNumbers(answer.body) };
+  }
   if (!env || !env.meta || !env.data) return answer;
   const meta = env.meta;
   const shift = Math.max(1, Math.round(meta.total_count * 0.1));

@@ -1,4 +1,5 @@
 import type { Column, Row } from '../core/columns.js';
+import { JsonNumber } from '../json/number.js';
 import { writeLines } from './text-batch.js';
 import type { RowWriter, Sink, WriterOptions } from './types.js';
 import { textOf } from './values.js';
@@ -23,11 +24,12 @@ const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 /**
  * `--csv-safe`: a leading `'` on a cell that would start a formula, so a spreadsheet shows
  * it as text. A value that arrived as a number (-3.5) renders as a plain number, which is
- * data, not a formula, and is kept; text that merely looks numeric ("-5") is still text.
+ * data, not a formula, and is kept (also -1e400, kept as its text); text that merely looks
+ * numeric ("-5") is still text.
  */
 export function csvSafeText(text: string, value: unknown): string {
   if (!FORMULA_START.test(text)) return text;
-  if (typeof value === 'number' || typeof value === 'bigint') return text;
+  if (typeof value === 'number' || typeof value === 'bigint' || value instanceof JsonNumber) return text;
   return `'${text}`;
 }
 

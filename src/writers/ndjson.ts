@@ -1,5 +1,6 @@
 import type { Column, Row } from '../core/columns.js';
-import { writeLines } from './text-batch.js';
+import { JsonNumber } from '../json/number.js';
+import { writeByteLines, writeLines } from './text-batch.js';
 import type { RowWriter, Sink, WriterOptions } from './types.js';
 import { jsonText } from './values.js';
 
@@ -8,9 +9,13 @@ import { jsonText } from './values.js';
  * Empty input writes nothing at all: zero rows is zero lines.
  */
 export const writeNdjson: RowWriter = (rows: AsyncIterable<Row>, sink: Sink, options: WriterOptions) =>
-  writeLines(rows, sink, options.passThrough ? passThroughLine : projectedLine(options.columns));
+  options.passThrough ? writeByteLines(rows, sink, passThroughLine) : writeLines(rows, sink, projectedLine(options.columns));
 
-/** The row as parsed from the API: its key order and any fields the schema does not know. */
+/**
+ * The row as the API sent it: its key order and any fields the schema does not know. Rows that
+ * still have their bytes from the body are copied as they are (writeByteLines); this is for the
+ * rest (rows a provider built, or whose body was not valid UTF-8), numbers exact all the same.
+ */
 function passThroughLine(row: Row): string {
   return `${jsonText(row)}\n`;
 }
@@ -37,7 +42,7 @@ function projectedLine(columns: readonly Column[]): (row: Row) => string {
   return (row) => {
     if (!hasExactly(row, names)) return concatenated(row);
     try {
-      return `${JSON.stringify(row)}\n`;
+      return `${jsonText(row)}\n`;
     } catch {
       return concatenated(row); // a BigInt nested in an object value
     }
@@ -47,6 +52,7 @@ function projectedLine(columns: readonly Column[]): (row: Row) => string {
 /**
  * True when the row's own keys are `names`, in order, with no undefined value (which
  * JSON.stringify would drop rather than write as null) and no BigInt (which it rejects).
+ * JsonNumbers, top-level or nested, are fine: jsonText prints their text.
  */
 function hasExactly(row: Row, names: readonly string[]): boolean {
   const keys = Object.keys(row);
@@ -74,6 +80,6 @@ function jsonValue(v: unknown): string {
     case 'bigint':
       return String(v);
     default:
-      return v === null ? 'null' : jsonText(v);
+      return v === null ? 'null' : v instanceof JsonNumber ? v.text : jsonText(v);
   }
 }

@@ -157,6 +157,9 @@ function restoreState(writer: ParquetWriter, bytes: SinkByteWriter, saved: Uint8
 class ColumnGroup {
   private readonly names: string[];
   private readonly converters: ParquetConverter[];
+  private readonly doubles: boolean[];
+  /** Per column: the group holds a -0.0 (see take()). */
+  private negativeZero: boolean[];
   private data: ParquetValue[][];
   size = 0;
 
@@ -166,6 +169,8 @@ class ColumnGroup {
   ) {
     this.names = columns.map((c) => c.name);
     this.converters = columns.map(parquetConverter);
+    this.doubles = columns.map((c) => c.type === 'double');
+    this.negativeZero = columns.map(() => false);
     this.data = this.fresh();
   }
 
@@ -178,17 +183,24 @@ class ColumnGroup {
    * which is fine: the error ends the whole write and the output is aborted.
    */
   add(row: Row, rowNumber: number): void {
-    const { names, converters, data } = this;
+    const { names, converters, data, doubles } = this;
     for (let c = 0; c < names.length; c++) {
-      (data[c] as ParquetValue[]).push((converters[c] as ParquetConverter)(row[names[c] as string], rowNumber));
+      const v = (converters[c] as ParquetConverter)(row[names[c] as string], rowNumber);
+      if (v === 0 && doubles[c] && Object.is(v, -0)) this.negativeZero[c] = true;
+      (data[c] as ParquetValue[]).push(v);
     }
     this.size += 1;
   }
 
   /** The group as hyparquet-writer column sources; the next rows go to fresh arrays. */
   take(): ColumnSource[] {
-    const sources = this.columns.map((c, i): ColumnSource => ({ name: c.name, data: this.data[i] as ParquetValue[], nullable: c.nullable }));
+    // hyparquet-writer 0.17 builds dictionaries in a Map, where -0 and 0 are one key: a chunk
+    // holding both would read back with one of them changed. Such a chunk is written PLAIN.
+    const sources = this.columns.map(
+      (c, i): ColumnSource => ({ name: c.name, data: this.data[i] as ParquetValue[], nullable: c.nullable, ...(this.negativeZero[i] ? { encoding: 'PLAIN' as const } : {}) }),
+    );
     this.data = this.fresh();
+    this.negativeZero = this.columns.map(() => false);
     this.size = 0;
     return sources;
   }

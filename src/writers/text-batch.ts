@@ -1,4 +1,5 @@
 import type { Row } from '../core/columns.js';
+import { rowBytes } from '../json/parse.js';
 import type { Sink } from './types.js';
 
 /**
@@ -51,3 +52,76 @@ export async function writeLines(rows: AsyncIterable<Row>, sink: Sink, encode: (
   await batch.flush();
   return count;
 }
+
+/**
+ * The NDJSON pass-through loop: a row that still has its own bytes from the response body
+ * (json/parse.ts rowBytes) is copied as it came, the server's digits and escapes included;
+ * any other row is encoded by `encode`. Lines are gathered into ~64 KB Buffers, so the
+ * sink writes bytes and nothing is encoded twice.
+ */
+export async function writeByteLines(rows: AsyncIterable<Row>, sink: Sink, encode: (row: Row) => string): Promise<number> {
+  const batch = new ByteBatch(sink);
+  let count = 0;
+  for await (const row of rows) {
+    const own = rowBytes(row);
+    const pending = own ? batch.addLine(own.bytes, own.start, own.end) : batch.addText(encode(row));
+    count += 1;
+    if (pending) await pending;
+  }
+  await batch.flush();
+  return count;
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * TextBatch for bytes: lines are copied into a Buffer that goes to the sink, and is replaced by a
+ * fresh one, once it holds ~64 KB. Like TextBatch, a chunk is handed over only after the line that
+ * filled it was added, so every row handed to the writer is in a chunk the sink has received
+ * (checkpoints count rows that way). Room for two chunks means any line under 64 KB fits.
+ */
+export class ByteBatch {
+  private buf: Buffer;
+  private used = 0;
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly chunkBytes = TEXT_CHUNK_CHARS,
+  ) {
+    this.buf = Buffer.allocUnsafe(2 * chunkBytes);
+  }
+
+  /** bytes[start, end) and a newline. Resolves at once unless a chunk went to the sink. */
+  addLine(bytes: Buffer, start: number, end: number): Promise<void> | undefined {
+    if (this.used + end - start + 1 > this.buf.length) return this.addOversize(Buffer.concat([bytes.subarray(start, end), NEWLINE_BYTES]));
+    this.used += bytes.copy(this.buf, this.used, start, end);
+    this.buf[this.used++] = NEWLINE;
+    return this.used >= this.chunkBytes ? this.flush() : undefined;
+  }
+
+  /** A line of text, ending in its own newline. */
+  addText(line: string): Promise<void> | undefined {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (this.used + line.length * 3 > this.buf.length) return this.addOversize(Buffer.from(line, 'utf8'));
+    this.used += this.buf.write(line, this.used, 'utf8');
+    return this.used >= this.chunkBytes ? this.flush() : undefined;
+  }
+
+  flush(): Promise<void> | undefined {
+    if (this.used === 0) return undefined;
+    const chunk = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(2 * this.chunkBytes);
+    this.used = 0;
+    return this.sink.write(chunk);
+  }
+
+  /** A line too long for the room left goes out in one chunk with what is pending. */
+  private addOversize(line: Buffer): Promise<void> {
+    const chunk = Buffer.concat([this.buf.subarray(0, this.used), line]);
+    this.buf = Buffer.allocUnsafe(2 * this.chunkBytes);
+    this.used = 0;
+    return this.sink.write(chunk);
+  }
+}
+
+const NEWLINE_BYTES = Buffer.of(NEWLINE);

@@ -1,5 +1,7 @@
 import { IntegrityError } from '../core/errors.js';
 import type { Column, ColumnType } from '../core/columns.js';
+import { exactDouble, exactInteger, JsonNumber } from '../json/number.js';
+import { stringifyExact } from '../json/stringify.js';
 
 // One place decides how a value of each ColumnType is rendered, so a CSV cell and the
 // matching Parquet value never disagree (a json column is the same compact text in both,
@@ -31,18 +33,9 @@ export function daysFromIsoDate(text: string): number | undefined {
   return ms / DAY_MS;
 }
 
-/**
- * Compact JSON text. Rows come from JSON.parse so BigInts are rare; JSON.stringify rejects
- * them, so they become numbers when exact and strings otherwise rather than failing the run.
- */
+/** Compact JSON text with every number exact (json/stringify.ts); 'null' for undefined. */
 export function jsonText(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? 'null';
-  } catch {
-    const replacer = (_key: string, v: unknown): unknown =>
-      typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v;
-    return JSON.stringify(value, replacer) ?? 'null';
-  }
+  return stringifyExact(value) ?? 'null';
 }
 
 /** The text of one CSV cell. null and undefined are the empty cell. */
@@ -58,6 +51,7 @@ export function textOf(type: ColumnType, value: unknown): string {
     case 'boolean':
       return value ? 'true' : 'false';
     default:
+      if (value instanceof JsonNumber) return value.text;
       if (value instanceof Date) return type === 'date' ? value.toISOString().slice(0, 10) : value.toISOString();
       return jsonText(value);
   }
@@ -86,9 +80,9 @@ export function parquetConverter(column: Column): ParquetConverter {
 const expectation: Record<ColumnType, string> = {
   string: 'a string',
   date: 'a YYYY-MM-DD date',
-  double: 'a number',
-  int32: 'a 32-bit integer',
-  int64: 'a 64-bit integer',
+  double: 'a number that a DOUBLE holds exactly',
+  int32: 'a whole number that fits 32 bits',
+  int64: 'a whole number that fits 64 bits',
   boolean: 'true or false',
   json: 'a JSON value',
 };
@@ -115,15 +109,21 @@ function converterFor(column: Column): (value: {}) => Exclude<ParquetValue, null
       };
     }
     case 'double':
-      return (v) => (typeof v === 'number' ? v : undefined);
+      // A JsonNumber is here because its text is not what a double prints: `1.0` still fits;
+      // 1e400 or a 17th significant digit does not.
+      return (v) => (typeof v === 'number' ? v : v instanceof JsonNumber ? exactDouble(v.text) : undefined);
     case 'int32':
-      return (v) => (typeof v === 'number' && Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX ? v : undefined);
+      return (v) => {
+        const n = typeof v === 'number' ? (Number.isInteger(v) ? v : undefined) : v instanceof JsonNumber ? exactInteger(v.text) : undefined;
+        return n !== undefined && n >= INT32_MIN && n <= INT32_MAX ? Number(n) : undefined;
+      };
     case 'int64':
       return (v) => {
-        // Beyond 2^53 a JSON number has already lost digits; refusing beats writing a wrong id.
+        // A plain number past 2^53 has lost digits already (JSON.parse keeps such tokens as
+        // JsonNumber, so it came from arithmetic): refusing beats writing a wrong id.
         if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : undefined;
-        if (typeof v === 'bigint') return v >= INT64_MIN && v <= INT64_MAX ? v : undefined;
-        return undefined;
+        const n = typeof v === 'bigint' ? v : v instanceof JsonNumber ? exactInteger(v.text) : undefined;
+        return n !== undefined && n >= INT64_MIN && n <= INT64_MAX ? n : undefined;
       };
     case 'boolean':
       return (v) => (typeof v === 'boolean' ? v : undefined);
@@ -144,7 +144,7 @@ export function showValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = jsonText(value);
   } catch {
     text = String(value);
   }

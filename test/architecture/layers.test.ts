@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 const LAYERS: Record<string, number> = {
   core: 0,
   config: 1,
+  json: 1,
   http: 2,
   writers: 2,
   schema: 2,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rubyFloat } from '../../src/sandbox/ruby-json.js';
 import { truthRows } from '../../src/sandbox/truth.js';
 import { CONVERSIONS_COLUMNS, FUNNEL_COLUMNS, SPEND_COLUMNS } from '../../src/providers/mbuzz/schemas.js';
 import type { Column } from '../../src/core/columns.js';
@@ -24,6 +25,12 @@ function truth(dataset: Dataset, from: string, to: string, o: { env?: 'test' | '
   return [...truthRows(dataset, { seed: 1, scale: o.scale ?? 1, environment: o.env ?? 'test', from, to, now: NOW, dataStart: '2025-01-01', channels: o.channels, funnel: o.funnel })];
 }
 
+/** What a CSV cell should say: the number as the sandbox (Rails) printed it, JSON as compact text. */
+function serverCell(v: unknown, type: Column['type']): string {
+  if (type === 'double' && typeof v === 'number') return rubyFloat(v);
+  return csvCell(v);
+}
+
 async function checkFile(path: string, format: 'ndjson' | 'csv' | 'parquet', dataset: Dataset, expected: Record<string, unknown>[]) {
   const columns = COLUMNS[dataset];
   if (format === 'ndjson') {
@@ -31,7 +38,11 @@ async function checkFile(path: string, format: 'ndjson' | 'csv' | 'parquet', dat
   } else if (format === 'csv') {
     const [header, ...records] = parseCsvWithPython(readFileSync(path, 'utf8'));
     expect(header).toEqual(columns.map((c) => c.name));
-    expect(canon(records)).toEqual(canon(expected.map((r) => columns.map((c) => csvCell(r[c.name])))));
+    // A number cell holds the server's digits: the sandbox prints DOUBLE columns as Ruby does
+    // (1.0, 1.0e-05). JSON cells are compared as values (nested numbers are checked in big-numbers).
+    const json = columns.map((c) => c.type === 'json');
+    const values = (cells: string[]) => cells.map((v, i) => (json[i] && v !== '' ? JSON.stringify(JSON.parse(v)) : v));
+    expect(canon(records.map(values))).toEqual(canon(expected.map((r) => columns.map((c) => serverCell(r[c.name], c.type)))));
   } else {
     const back = await duckdb(`SELECT * FROM read_parquet(${sqlString(path)})`);
     const norm = (r: Record<string, unknown>) => Object.fromEntries(columns.map((c) => [c.name, fromDuck(r[c.name], c.type)]));

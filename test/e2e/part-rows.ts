@@ -2,6 +2,7 @@ import { parquetReadObjects } from 'hyparquet';
 import { expect } from 'vitest';
 import type { Column } from '../../src/core/columns.js';
 import { CONVERSIONS_COLUMNS } from '../../src/providers/mbuzz/schemas.js';
+import { rubyFloat } from '../../src/sandbox/ruby-json.js';
 import { csvCell, fromDuck } from '../providers/atribu/formats.js';
 import { parseCsvWithPython } from '../writers/helpers.js';
 import { canon, parseNdjson } from './harness.js';
@@ -23,14 +24,23 @@ export async function rowsOf(format: string, bytes: Buffer): Promise<string[]> {
   if (format === 'csv') {
     const [header, ...records] = parseCsvWithPython(bytes.toString('utf8'));
     expect(header).toEqual(CONVERSIONS_COLUMNS.map((c) => c.name));
-    return canon(records);
+    return canon(jsonCellsAsValues(records));
   }
   const back = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
   return canon(back.map((row) => norm(row, fromParquet)));
 }
+/** A conversions CSV record as the writer must emit it: DOUBLE cells keep the server's digits (Ruby's 1.0, 1.0e-05). */
+export function csvRecordOf(row: Record<string, unknown>): string[] {
+  return CONVERSIONS_COLUMNS.map((c) => (c.type === 'double' && typeof row[c.name] === 'number' ? rubyFloat(row[c.name] as number) : csvCell(row[c.name])));
+}
+/** CSV records with JSON cells compared as values: nested numbers keep the server's spelling (1.0e+16). */
+export function jsonCellsAsValues(records: string[][]): string[][] {
+  const json = CONVERSIONS_COLUMNS.map((c) => c.type === 'json');
+  return records.map((cells) => cells.map((v, i) => (json[i] && v !== '' ? JSON.stringify(JSON.parse(v)) : v)));
+}
 export function expectedOf(format: string, rows: Record<string, unknown>[]): string[] {
   if (format === 'ndjson') return canon(rows);
-  if (format === 'csv') return canon(rows.map((row) => CONVERSIONS_COLUMNS.map((c) => csvCell(row[c.name]))));
+  if (format === 'csv') return canon(rows.map(csvRecordOf));
   return canon(rows.map((row) => norm(row, fromDuck)));
 }
 

@@ -5,8 +5,9 @@ import type { Column } from '../../src/core/columns.js';
 import { CONVERSIONS_COLUMNS } from '../../src/providers/mbuzz/schemas.js';
 import { truthRows } from '../../src/sandbox/truth.js';
 import { READ_ONLY, startS3Server, type S3Server } from '../destinations/s3/harness.js';
-import { csvCell, fromDuck } from '../providers/atribu/formats.js';
+import { fromDuck } from '../providers/atribu/formats.js';
 import { parseCsvWithPython } from '../writers/helpers.js';
+import { csvRecordOf, jsonCellsAsValues } from './part-rows.js';
 import { canon, NOW, parseNdjson, runCli, TEST_KEY, useSandbox } from './harness.js';
 
 // `mbuzz export ... -o s3://bucket/key`: the real CLI, a real sandbox, a real S3-protocol server.
@@ -62,7 +63,7 @@ describe('mbuzz export -o s3://', () => {
     } else if (format === 'csv') {
       const [header, ...records] = parseCsvWithPython(bytes.toString('utf8'));
       expect(header).toEqual(CONVERSIONS_COLUMNS.map((c) => c.name));
-      expect(canon(records)).toEqual(canon(expected.map((row) => CONVERSIONS_COLUMNS.map((c) => csvCell(row[c.name])))));
+      expect(canon(jsonCellsAsValues(records))).toEqual(canon(expected.map(csvRecordOf)));
     } else {
       const back = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
       const norm = (row: Record<string, unknown>, read: typeof fromParquet) => Object.fromEntries(CONVERSIONS_COLUMNS.map((c) => [c.name, read(row[c.name], c.type)]));

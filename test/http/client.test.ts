@@ -139,7 +139,7 @@ describe('HttpClient', () => {
 
   // Issue 9.12: a body nested deeper than anything downstream can walk is exit 6, not a crash.
   it('a JSON body nested 10,000 deep is an integrity error at once, not retried', async () => {
-    // (JSON lines are checked per line where they are parsed: test/unit/mixpanel/jsonl.test.ts)
+    // (JSON lines are checked per line where they are parsed: test/providers/mixpanel/jsonl.test.ts)
     const deep = '{"data":' + '['.repeat(10_000) + ']'.repeat(10_000) + ',"meta":{}}';
     const t = setup([{ ...ok, body: deep }, ok]);
     const err = await t.get().catch((e) => e);

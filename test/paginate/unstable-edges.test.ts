@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readAcrossUnstableEdges, probeCandidates } from '../../src/paginate/unstable-edges.js';
 import type { Row } from '../../src/core/columns.js';
+import { parseJsonBytes } from '../../src/json/parse.js';
+import { stringifyExact } from '../../src/json/stringify.js';
 
 // A fixture server: rows in tie groups (same sort key), served by OFFSET/LIMIT where every query
 // permutes each group its own way, as PostgreSQL may with ORDER BY on a non-unique key.
@@ -102,6 +104,38 @@ describe('readAcrossUnstableEdges', () => {
     await expect(collect(readAcrossUnstableEdges(short, await server.read(1, 1000), { total: 2000, perPage: 1000, label: 'w' }))).rejects.toThrow(
       /page 2 of w: expected 1000 rows, got 999/,
     );
+  });
+
+  it('tells apart rows that differ only past the 16th digit (keys are the rows\' own bytes)', async () => {
+    // Each tie group holds rows whose only difference is a number JavaScript rounds to the same
+    // double (2^60 + 256g + m for m = 0..3, in groups of 2-4 that straddle page edges: a double's step there is 256): as parsed numbers they
+    // are equal, as the server's text they are not. Pages are JSON bodies read as the client does.
+    const texts: { group: number; text: string }[] = [];
+    for (let g = 0; g < 300; g++) {
+      for (let m = 0; m < 2 + (g % 3); m++) texts.push({ group: g, text: `{"group":${g},"v":${2n ** 60n + 256n * BigInt(g) + BigInt(m)}}` });
+    }
+    for (const seed of [1, 2, 3]) {
+      let queries = 0;
+      const read = async (page: number, size: number): Promise<Row[]> => {
+        const rand = mulberry(seed * 7919 + ++queries);
+        const order: string[] = [];
+        for (let i = 0; i < texts.length; ) {
+          let j = i;
+          while (j < texts.length && texts[j]!.group === texts[i]!.group) j++;
+          const group = texts.slice(i, j).map((t) => t.text);
+          for (let k = group.length - 1; k > 0; k--) {
+            const r = Math.floor(rand() * (k + 1));
+            [group[k], group[r]] = [group[r]!, group[k]!];
+          }
+          order.push(...group);
+          i = j;
+        }
+        const body = `{"data":[${order.slice((page - 1) * size, page * size).join(',')}]}`;
+        return (parseJsonBytes(Buffer.from(body), { rows: ['data'] }) as { data: Row[] }).data;
+      };
+      const got = await collect(readAcrossUnstableEdges(read, await read(1, 100), { total: texts.length, perPage: 100, label: 'test' }));
+      expect(got.map((r) => stringifyExact(r)).sort()).toEqual(texts.map((t) => t.text).sort());
+    }
   });
 
   it('plans probes that hold the edge well inside', () => {

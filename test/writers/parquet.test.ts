@@ -148,7 +148,7 @@ describe('Parquet writer', () => {
   describe('refuses values that do not fit the column, with IntegrityError', () => {
     const good = fixtureRows('conversions')[0]!;
     const cases: [string, Row, RegExp][] = [
-      ['a string in a double column', { ...good, credit: '0.25' }, /column "credit" \(double\) needs a number, got "0\.25" in row 2/],
+      ['a string in a double column', { ...good, credit: '0.25' }, /column "credit" \(double\) needs a number that a DOUBLE holds exactly, got "0\.25" in row 2/],
       ['null in a required column', { ...good, channel: null }, /column "channel" \(string\) .*not nullable.*got null/],
       ['a missing required field', (({ is_acquisition: _, ...rest }) => rest)(good), /column "is_acquisition" \(boolean\).*got undefined/],
       ['an impossible date', { ...good, date: '2026-02-30' }, /column "date" \(date\) needs a YYYY-MM-DD date, got "2026-02-30"/],

@@ -85,7 +85,7 @@ export function describeAtribuError(res: HttpResponse): { message?: string } {
 }
 
 /** One paced GET; the pacer learns from the rate-limit headers of the answer. */
-export async function getAtribu(api: AtribuApi, url: string, validate: (json: unknown) => string | undefined, countRows: (json: unknown) => number): Promise<JsonResponse> {
+export async function getAtribu(api: AtribuApi, url: string, validate: (json: unknown) => string | undefined, countRows: (json: unknown) => number, rows?: readonly string[]): Promise<JsonResponse> {
   const ticket = await api.pacer.take();
   let res: JsonResponse | undefined;
   try {
@@ -95,6 +95,7 @@ export async function getAtribu(api: AtribuApi, url: string, validate: (json: un
       headers: { authorization: `Bearer ${api.apiKey}`, accept: 'application/json' },
       validate,
       countRows,
+      rows,
       describeError: describeAtribuError,
     });
     return res;
@@ -104,11 +105,11 @@ export async function getAtribu(api: AtribuApi, url: string, validate: (json: un
 }
 
 export async function fetchCustomers(api: AtribuApi, q: CustomersQuery, parts: RequestParts): Promise<Page> {
-  const res = await getAtribu(api, customersUrl(api.baseUrl, q, parts), validateCustomers, (j) => (j as { data: unknown[] }).data.length);
+  const res = await getAtribu(api, customersUrl(api.baseUrl, q, parts), validateCustomers, (j) => (j as { data: unknown[] }).data.length, ['data']);
   return { rows: (res.json as { data: Row[] }).data, json: res.json };
 }
 
 export async function fetchJourney(api: AtribuApi, customerId: string, parts: RequestParts): Promise<Page> {
-  const res = await getAtribu(api, journeyUrl(api.baseUrl, customerId, parts), validateJourney, (j) => (j as { data: { events: unknown[] } }).data.events.length);
+  const res = await getAtribu(api, journeyUrl(api.baseUrl, customerId, parts), validateJourney, (j) => (j as { data: { events: unknown[] } }).data.events.length, ['data', 'events']);
   return { rows: (res.json as { data: { events: Row[] } }).data.events, json: res.json };
 }

@@ -79,6 +79,7 @@ export async function fetchConversions(api: AttributionHubApi, q: ConversionsQue
     headers: { authentication: api.apiKey, 'content-type': 'application/json', accept: 'application/json' },
     body: conversionsBody(q, parts),
     validate: validateConversions,
+    rows: ['records'],
     countRows: (j) => (isNoResults(j) ? 0 : (j as { records: unknown[] }).records.length),
     describeError: describeAttributionHubError,
   });

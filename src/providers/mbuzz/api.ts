@@ -61,6 +61,7 @@ export async function fetchPage(client: HttpClient, baseUrl: string, apiKey: str
     url: queryUrl(baseUrl, q),
     headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' },
     validate: validateEnvelope,
+    rows: ['data'],
     countRows: (j) => (j as { data: unknown[] }).data.length,
   });
   const body = res.json as { data: Row[]; meta: MbuzzMeta };

@@ -1,4 +1,5 @@
 import type { Row } from '../../core/columns.js';
+import type { Num } from '../../json/number.js';
 import { asArray, asInteger, asNumber, asObject, asString, asStrings, key, orderedKeys, ShapeError } from './shape.js';
 
 // Event endpoints' nested bodies to tidy rows, in the body's order (series order for dates).
@@ -6,7 +7,7 @@ import { asArray, asInteger, asNumber, asObject, asString, asStrings, key, order
 // says what it is about) and throws ShapeError on anything the docs do not describe.
 
 /** events/ and events/properties/: {"data":{"series":[…],"values":{key:{label:n}}},"legend_size":N}. */
-function flattenSeries(json: unknown, make: (key: string, date: string, value: number) => Row): Row[] {
+function flattenSeries(json: unknown, make: (key: string, date: string, value: Num) => Row): Row[] {
   const data = asObject(asObject(json, 'body').data, 'data');
   const series = asStrings(data.series, 'data.series');
   const values = asObject(data.values, 'data.values');

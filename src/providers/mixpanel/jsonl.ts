@@ -1,7 +1,10 @@
 import { IntegrityError } from '../../core/errors.js';
 import type { Row } from '../../core/columns.js';
 import { quotable } from '../../core/secrets.js';
-import { MAX_JSON_DEPTH, valueNestsDeeper } from '../../http/json-depth.js';
+import { JsonDepthError } from '../../json/depth.js';
+import { isJsonNumber, safeInteger } from '../../json/number.js';
+import { parseJson } from '../../json/parse.js';
+import { stringifyExact } from '../../json/stringify.js';
 
 // The raw export's body: one {"event","properties":{time,distinct_id,$insert_id,…}} per line.
 // Lines are read one at a time off the body and handed on in batches, so a day's events are
@@ -41,23 +44,25 @@ function* lines(text: string): Generator<{ text: string; number: number }> {
 export function exportRow(line: string, where: string): Row {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(line);
-  } catch {
+    parsed = parseJson(line);
+  } catch (err) {
+    if (err instanceof JsonDepthError) throw new IntegrityError(`${where} ${err.message}, more than any real event; refused`);
     throw new IntegrityError(`${where} is not JSON: ${quotable(line, 80)}`);
   }
-  if (valueNestsDeeper(parsed)) throw new IntegrityError(`${where} nests deeper than ${MAX_JSON_DEPTH} levels, more than any real event; refused`);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new IntegrityError(`${where} is not a JSON object`);
   const { event, properties } = parsed as { event?: unknown; properties?: unknown };
   if (typeof event !== 'string') throw new IntegrityError(`${where} has no "event" name`);
   if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) throw new IntegrityError(`${where} has no "properties" object`);
   const { time, distinct_id, $insert_id, ...rest } = properties as Record<string, unknown>;
-  if (typeof time !== 'number' || !Number.isSafeInteger(time)) throw new IntegrityError(`${where}: properties.time is ${JSON.stringify(time)}, not whole seconds`);
+  const seconds = safeInteger(time);
+  if (seconds === undefined) throw new IntegrityError(`${where}: properties.time is ${stringifyExact(time) ?? 'missing'}, not whole seconds`);
   // An $insert_id that is not text stays with the other properties rather than being lost.
   if ($insert_id !== undefined && typeof $insert_id !== 'string') rest.$insert_id = $insert_id;
   return {
     event,
-    time,
-    distinct_id: distinct_id === undefined || distinct_id === null ? null : typeof distinct_id === 'object' ? JSON.stringify(distinct_id) : String(distinct_id),
+    time: seconds,
+    // A JsonNumber id prints its digits (String), a structured one its exact JSON.
+    distinct_id: distinct_id === undefined || distinct_id === null ? null : typeof distinct_id === 'object' && !isJsonNumber(distinct_id) ? stringifyExact(distinct_id)! : String(distinct_id),
     insert_id: typeof $insert_id === 'string' ? $insert_id : null,
     properties: rest,
   };

@@ -2,6 +2,8 @@
 // so the flatteners check every level they walk. A ShapeError means "not the shape the docs
 // promise": the HTTP client treats it like a cut body and asks again.
 
+import { exactInteger, JsonNumber, type Num } from '../../json/number.js';
+
 export class ShapeError extends Error {}
 
 export type Json = Record<string, unknown>;
@@ -16,14 +18,16 @@ export function asArray(value: unknown, where: string): unknown[] {
   return value;
 }
 
-export function asNumber(value: unknown, where: string): number {
+/** A number, or the exact text of one a JavaScript number would change (json/parse.ts). */
+export function asNumber(value: unknown, where: string): Num {
+  if (value instanceof JsonNumber) return value;
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new ShapeError(`${where} is ${JSON.stringify(value)}, not a number`);
   return value;
 }
 
-export function asInteger(value: unknown, where: string): number {
+export function asInteger(value: unknown, where: string): Num {
   const n = asNumber(value, where);
-  if (!Number.isInteger(n)) throw new ShapeError(`${where} is ${n}, not a whole number`);
+  if (typeof n === 'number' ? !Number.isInteger(n) : exactInteger(n.text) === undefined) throw new ShapeError(`${where} is ${n}, not a whole number`);
   return n;
 }
 

@@ -53,7 +53,7 @@ async function* exportMicroconversions(ctx: ExportContext): AsyncGenerator<Windo
     const window = await readWindowExactly(
       async ({ skip, limit: size }) => {
         const url = microconversionsUrl(options.baseUrl, { accountId, from: day, to: day, country, skip, limit: size });
-        const res = await session.get(url, { validate: validateRowsEnvelope, countRows: (j) => rowsOf(j).length });
+        const res = await session.get(url, { validate: validateRowsEnvelope, countRows: (j) => rowsOf(j).length, rows: ['data'] });
         return rowsOf(res.json);
       },
       { limit, label, maxPages: MAX_PAGES_PER_READ, normalize },

@@ -4,10 +4,13 @@
 // Sealmetrics' own guide parses it with Python's fromisoformat. Accept those, ISO instants with a
 // zone, and epoch seconds; anything else means "unknown", and a 401 will tell us instead.
 
+import { JsonNumber } from '../../json/number.js';
+
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** Epoch milliseconds of `expires_at`, or undefined when absent or unreadable. */
 export function parseExpiresAt(value: unknown): number | undefined {
+  if (value instanceof JsonNumber) return parseExpiresAt(Number(value.text)); // `1716200000.0`: close enough for a deadline
   if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? epochToMs(value) : undefined;
   if (typeof value !== 'string') return undefined;
   const v = value.trim();

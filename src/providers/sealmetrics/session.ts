@@ -41,7 +41,7 @@ export class SealmetricsSession {
   }
 
   /** GET with the bearer token, logging in (again) as needed. */
-  async get(url: string, req: Pick<JsonRequest, 'validate' | 'countRows'>): Promise<JsonResponse> {
+  async get(url: string, req: Pick<JsonRequest, 'validate' | 'countRows' | 'rows'>): Promise<JsonResponse> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.token();
       let unauthenticated = false;
@@ -52,6 +52,7 @@ export class SealmetricsSession {
           headers: { authorization: `Bearer ${token.value}`, accept: 'application/json' },
           validate: req.validate,
           countRows: req.countRows,
+          rows: req.rows,
           describeError: (r) => {
             unauthenticated = r.status === 401;
             return describeSealmetricsError(r);
