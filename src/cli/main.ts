@@ -11,7 +11,7 @@ const REPORT_URL = 'https://github.com/mbuzz/mbuzz/issues';
  * Everything below throws typed errors; nothing below prints a stack trace.
  */
 export async function main(argv: readonly string[], env: Env): Promise<number> {
-  const { program, exitCode } = buildProgram(env);
+  const { program, exitCode } = await buildProgram(env, argv);
   quietCommanderErrors(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });

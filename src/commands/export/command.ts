@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import type { Env } from '../../core/env.js';
 import type { CommandSpec } from '../spec.js';
-import { PROVIDERS } from '../../providers/registry.js';
-import { parseExportFlags, type RawExportFlags } from './options.js';
+import type { Provider } from '../../providers/types.js';
+import type { RawExportFlags } from './options.js';
+
+/** The providers' records, loaded by prepareHelp only when help is asked for (not by every start). */
+let providers: readonly Provider[] = [];
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -44,26 +47,31 @@ export const exportCommand: CommandSpec = {
       .option('-q, --quiet', 'no summary or warnings on stderr')
       .option('-v, --verbose', 'one stderr line per request (secrets masked)')
       .option('--no-progress', 'no progress spinner')
+      // A function: the providers' lines are built only when this help is shown (see prepareHelp).
       .addHelpText(
       'after',
-      `
+      () => `
 Examples:
   mbuzz export conversions --from 2026-04-01 --to 2026-05-14 -o conv.parquet
   MBUZZ_API_KEY=sk_live_... mbuzz export funnel --range 7d | jq -c 'select(.type=="conversion")'
   mbuzz export spend --channel paid_search,paid_social -o spend.csv
 
 Dates are inclusive UTC days. Each provider maps them onto its own parameters:
-${PROVIDERS.map((p) => `  ${p.title}: ${p.dates}`).join('\n')}
+${providers.map((p) => `  ${p.title}: ${p.dates}`).join('\n')}
 \`mbuzz datasets\` says how for each dataset, with its --param names.
 
 Exit codes: 0 ok, 1 unexpected, 2 usage/config, 3 auth, 4 rejected/quota, 5 server/network,
 6 data integrity, 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.`,
       ),
+  async prepareHelp() {
+    providers = (await import('../../providers/registry.js')).PROVIDERS;
+  },
   async run(env: Env, args, cmd) {
     const [dataset, raw] = args as [string, RawExportFlags];
     const progressGiven = cmd.getOptionValueSource('progress') === 'cli';
+    // the flag parser, the pipeline, providers' readers and the HTTP client load only when an export runs
+    const { parseExportFlags } = await import('./options.js');
     const flags = parseExportFlags(dataset, raw, progressGiven);
-    // the pipeline, providers and HTTP client load only when an export runs
     const { runExport } = await import('./run.js');
     return runExport(flags, env);
   },

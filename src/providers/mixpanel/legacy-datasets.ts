@@ -1,40 +1,12 @@
-import { UsageError } from '../../core/errors.js';
-import type { Column, Row } from '../../core/columns.js';
-import { inWindow, type WindowRows } from '../../core/window-rows.js';
-import type { DatasetDef, ExportContext, ExportOptions, ParamSpec } from '../types.js';
-import { callLegacy } from './api.js';
-import { flattenEventNames, flattenEventProperties, flattenEvents, flattenEventsTop, flattenPropertiesTop, flattenPropertyValues, flattenRetention } from './flatten-events.js';
-import { flattenFunnelDates, flattenFunnelNames, flattenFunnelProperties, flattenFunnelPropertyNames, flattenFunnels } from './flatten-funnels.js';
-import { EVENT, EVENTS, FUNNEL, FUNNEL_UNIT, FUNNELS, LEGACY_CREDENTIALS, limit, NAME, Params, TYPE, UNIT, VALUES } from './params.js';
+import type { DatasetDef, ExportOptions } from '../types.js';
+import { EVENT, EVENTS, FUNNEL, FUNNEL_UNIT, FUNNELS, LEGACY_CREDENTIALS, limit, NAME, TYPE, UNIT, VALUES } from './params.js';
 import * as S from './schemas.js';
-import type { ParamValue } from './sign.js';
-import { intervalFor, periodDays, periodInRange, type Unit } from './units.js';
+import { periodDays } from './units.js';
+import { unitOfOptions, type DateUse, type LegacyEndpoint } from './legacy-endpoint.js';
 
 // The twelve Data API 2.0 endpoints, one dataset each. Each is one signed request (the API has
-// no pages; `limit` only caps lists), flattened to tidy rows.
-
-/**
- * How --from/--to reach the endpoint:
- * - periods: interval back to --from; rows whose period overlaps --from..--to are kept;
- * - totals: interval back to --from, one total up to now, so --to must be today;
- * - dates: no interval parameter; the dates returned are kept when they overlap --from..--to;
- * - today: today against yesterday, dates do not apply.
- */
-type DateUse = 'periods' | 'totals' | 'dates' | 'today';
-
-interface Endpoint {
-  name: string;
-  path: string;
-  summary: string;
-  columns: readonly Column[];
-  params: readonly ParamSpec[];
-  dates: DateUse;
-  /** The column that holds the period label (periods, dates). */
-  dateColumn?: string;
-  /** Endpoint parameters other than interval, from --param. */
-  request(p: Params): Record<string, ParamValue>;
-  flatten(json: unknown, p: Params): Row[];
-}
+// no pages; `limit` only caps lists), flattened to tidy rows: how is legacy-run.ts, loaded by
+// the first export.
 
 const NOTES: Record<DateUse, string> = {
   periods:
@@ -44,14 +16,7 @@ const NOTES: Record<DateUse, string> = {
   today: "Today's top events against yesterday: --from/--to do not apply.",
 };
 
-const typed = (p: Params) => ({ type: p.one('type') });
-const unitOf = (p: Params) => ({ unit: p.one('unit') });
-const withLimit = (p: Params, max = 100_000): Record<string, string> => {
-  const n = p.count('limit', max);
-  return n === undefined ? {} : { limit: String(n) };
-};
-
-const ENDPOINTS: readonly Endpoint[] = [
+const ENDPOINTS: readonly LegacyEndpoint[] = [
   {
     name: 'events',
     path: 'events/',
@@ -60,8 +25,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     params: [EVENTS, TYPE, UNIT],
     dates: 'periods',
     dateColumn: 'date',
-    request: (p) => ({ event: p.list('event'), ...typed(p), ...unitOf(p) }),
-    flatten: (json) => flattenEvents(json),
   },
   {
     name: 'events-top',
@@ -70,8 +33,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     columns: S.EVENTS_TOP_COLUMNS,
     params: [TYPE, limit(255)],
     dates: 'today',
-    request: (p) => ({ ...typed(p), ...withLimit(p) }),
-    flatten: (json) => flattenEventsTop(json),
   },
   {
     name: 'event-names',
@@ -80,8 +41,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     columns: S.EVENT_NAMES_COLUMNS,
     params: [TYPE, UNIT, limit(255)],
     dates: 'totals',
-    request: (p) => ({ ...typed(p), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json) => flattenEventNames(json),
   },
   {
     name: 'retention',
@@ -91,8 +50,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     params: [EVENTS, TYPE, UNIT],
     dates: 'periods',
     dateColumn: 'cohort_date',
-    request: (p) => ({ event: p.list('event'), ...typed(p), ...unitOf(p) }),
-    flatten: (json) => flattenRetention(json),
   },
   {
     name: 'event-properties',
@@ -102,8 +59,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     params: [EVENT, NAME, VALUES, TYPE, UNIT, limit(255)],
     dates: 'periods',
     dateColumn: 'date',
-    request: (p) => ({ event: p.one('event'), name: p.one('name'), ...(p.list('values').length ? { values: p.list('values') } : {}), ...typed(p), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json, p) => flattenEventProperties(json, { event: p.one('event'), name: p.one('name') }),
   },
   {
     name: 'event-properties-top',
@@ -112,8 +67,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     columns: S.EVENT_PROPERTIES_TOP_COLUMNS,
     params: [EVENT, TYPE, UNIT, limit(10)],
     dates: 'totals',
-    request: (p) => ({ event: p.one('event'), ...typed(p), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json, p) => flattenPropertiesTop(json, { event: p.one('event') }),
   },
   {
     name: 'event-property-values',
@@ -122,8 +75,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     columns: S.EVENT_PROPERTY_VALUES_COLUMNS,
     params: [EVENT, NAME, TYPE, UNIT, limit(255)],
     dates: 'totals',
-    request: (p) => ({ event: p.one('event'), name: p.one('name'), ...typed(p), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json, p) => flattenPropertyValues(json, { event: p.one('event'), name: p.one('name') }),
   },
   {
     name: 'funnels',
@@ -133,8 +84,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     params: [FUNNELS, FUNNEL_UNIT],
     dates: 'periods',
     dateColumn: 'date',
-    request: (p) => ({ funnel: p.list('funnel'), ...unitOf(p) }),
-    flatten: (json) => flattenFunnels(json),
   },
   {
     name: 'funnel-names',
@@ -143,8 +92,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     columns: S.FUNNEL_NAMES_COLUMNS,
     params: [FUNNEL_UNIT],
     dates: 'totals',
-    request: (p) => unitOf(p),
-    flatten: (json) => flattenFunnelNames(json),
   },
   {
     name: 'funnel-dates',
@@ -154,8 +101,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     params: [FUNNELS, FUNNEL_UNIT, limit(100)],
     dates: 'dates',
     dateColumn: 'date',
-    request: (p) => ({ funnel: p.list('funnel'), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json) => flattenFunnelDates(json),
   },
   {
     name: 'funnel-properties',
@@ -165,8 +110,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     params: [FUNNEL, NAME, FUNNEL_UNIT, limit(10)],
     dates: 'periods',
     dateColumn: 'date',
-    request: (p) => ({ funnel: p.one('funnel'), name: p.one('name'), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json, p) => flattenFunnelProperties(json, { funnel: p.one('funnel'), name: p.one('name') }),
   },
   {
     name: 'funnel-property-names',
@@ -175,41 +118,8 @@ const ENDPOINTS: readonly Endpoint[] = [
     columns: S.FUNNEL_PROPERTY_NAMES_COLUMNS,
     params: [FUNNEL, FUNNEL_UNIT, limit(20)],
     dates: 'totals',
-    request: (p) => ({ funnel: p.one('funnel'), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json) => flattenFunnelPropertyNames(json),
   },
 ];
-
-/** The parameters to send (interval included) for the run's options; usage errors before any request. */
-function legacyParams(e: Endpoint, p: Params, o: ExportContext['options']): Record<string, ParamValue> {
-  const params = e.request(p);
-  if (e.dates === 'totals' && o.to !== o.today) {
-    throw new UsageError(`mixpanel:${e.name} is one total over the last units up to now: --to must be today (${o.today}, UTC) or left out`);
-  }
-  if (e.dates === 'periods' || e.dates === 'totals') params.interval = String(intervalFor(p.one('unit') as Unit, o.from, o.today));
-  return params;
-}
-
-const unitOfOptions = (o: Pick<ExportOptions, 'params'>): Unit => (o.params.unit?.[0] ?? 'day') as Unit;
-
-async function* runEndpoint(ctx: ExportContext, e: Endpoint): AsyncGenerator<WindowRows> {
-  const { options, client, observer } = ctx;
-  const p = new Params(options.params);
-  const params = legacyParams(e, p, options);
-  observer.plan(1);
-  const rows = await callLegacy(
-    client,
-    options.baseUrl,
-    { apiKey: options.credentials.apiKey!, apiSecret: options.credentials.apiSecret! },
-    { endpoint: e.path, params, flatten: (json) => e.flatten(json, p) },
-    ctx.clock.now,
-  );
-  const unit = unitOfOptions(options);
-  const column = e.dateColumn;
-  const kept = column === undefined ? rows : rows.filter((r) => periodInRange(unit, String(r[column]), options.from, options.to));
-  observer.windowDone(`${options.from}..${options.to}`, kept.length);
-  if (kept.length > 0) yield inWindow({ from: options.from, to: options.to }, kept);
-}
 
 export const LEGACY_DATASETS: readonly DatasetDef[] = ENDPOINTS.map((e) => ({
   name: `mixpanel:${e.name}`,
@@ -224,5 +134,7 @@ export const LEGACY_DATASETS: readonly DatasetDef[] = ENDPOINTS.map((e) => ({
   // A period label (in the project's time zone, as --from/--to are read) whose days overlap the
   // range: week and month rows are whole periods. Totals and today's top events carry no date.
   rowDate: e.dateColumn === undefined ? undefined : { kind: 'period' as const, column: e.dateColumn, days: (label: string, o: ExportOptions) => periodDays(unitOfOptions(o), label) },
-  run: (ctx) => runEndpoint(ctx, e),
+  run: async function* (ctx) {
+    yield* (await import('./legacy-run.js')).runEndpoint(ctx, e);
+  },
 }));
