@@ -39,7 +39,8 @@ export function startServer(kind, sc, { ties = 'per-query', bin = join(root, 'bi
         url: url.trim(),
         kind,
         cpu: () => cpuSeconds(child.pid),
-        stats: async () => (await fetch(`${url.trim()}/_sandbox/stats`)).json(),
+        // a fresh connection each time: a pooled one may have idled past the server's keep-alive
+        stats: async () => (await fetch(`${url.trim()}/_sandbox/stats`, { headers: { connection: 'close' } })).json(),
         stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGINT')))),
       }),
     );
