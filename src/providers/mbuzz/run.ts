@@ -29,6 +29,7 @@ export async function* exportMbuzz(ctx: ExportContext, dataset: MbuzzDataset, tr
       partitionByChannel: traits.partitionByChannel,
       concurrency: options.concurrency,
       skipped: ctx.resume?.skipped,
+      dateColumn: options.dataset.dateColumn,
     },
     observer,
   );
