@@ -7,13 +7,11 @@ import { KEYS, median, NOW, root, startServer, timed } from './bench-lib.mjs';
 const node = process.execPath;
 
 /** `mbuzz --version` and friends against `node -e 0`, interleaved, median of n each. */
-export async function startupRuns(bin, n) {
+export async function startupRuns(bin, n, before) {
+  const commands = ['--version', '--help', 'export --help', 'datasets'];
   const cases = [
     ['node -e 0', `${node} -e 0`],
-    ['mbuzz --version', `${node} ${bin} --version`],
-    ['mbuzz --help', `${node} ${bin} --help`],
-    ['mbuzz export --help', `${node} ${bin} export --help`],
-    ['mbuzz datasets', `${node} ${bin} datasets`],
+    ...commands.flatMap((c) => [...(before ? [[`before: mbuzz ${c}`, `${node} ${before} ${c}`]] : []), [`${before ? 'after: ' : ''}mbuzz ${c}`, `${node} ${bin} ${c}`]]),
   ];
   const got = new Map(cases.map(([name]) => [name, []]));
   for (let i = 0; i < n; i++) for (const [name, cmd] of cases) got.get(name).push(await timed(`${cmd} > /dev/null`, {}));

@@ -8,7 +8,8 @@
 //   node scripts/bench.mjs --profile            top self-time functions of one NDJSON export (node --cpu-prof)
 //   node scripts/bench.mjs --verify             the bench server's answers equal the sandbox's, byte for byte
 //   options: --runs N (median of N), --quick (small ranges), --mbuzz-only, --server sandbox,
-//            --ties stable, --bin PATH (another build's bin/mbuzz.js, for before/after tables)
+//            --ties stable, --bin PATH (another build's bin/mbuzz.js), --before PATH (each mbuzz
+//            contender also run with that build, right before this one's, for before/after tables)
 //
 // Each contender runs alone under /usr/bin/time: wall seconds, client CPU seconds (user+sys of the
 // client and its children), peak RSS. The server's CPU during the run is read from /proc and shown
@@ -28,6 +29,7 @@ const opt = (name, dflt) => (args.includes(`--${name}`) ? args[args.indexOf(`--$
 const quick = args.includes('--quick');
 const runs = Number(opt('runs', '1'));
 const bin = resolve(opt('bin', join(root, 'bin', 'mbuzz.js')));
+const before = args.includes('--before') ? resolve(opt('before')) : undefined;
 const serverKind = opt('server', 'bench');
 const ties = opt('ties', 'per-query');
 const outDir = join(root, 'bench-out');
@@ -44,17 +46,19 @@ async function runScenario(id) {
   const env = { MBUZZ_BASE_URL: server.url, MBUZZ_API_KEY: KEYS[sc.env] };
   writeLoops(outDir, sc, server.url);
   const o = (name) => join(outDir, name);
-  const mbuzz = (fmt, extra = '') => ({
-    name: `mbuzz ${fmt}${extra ? ` ${extra}` : ''}`,
-    cmd: `${bin} export conversions --from ${sc.from} --to ${sc.to} -o ${o(`mbuzz.${fmt}`)} --quiet ${extra}`,
+  const build = (b, label) => (fmt, extra = '') => ({
+    name: `${label}mbuzz ${fmt}${extra ? ` ${extra}` : ''}`,
+    cmd: `${b} export conversions --from ${sc.from} --to ${sc.to} -o ${o(`mbuzz.${fmt}`)} --quiet ${extra}`,
     out: o(`mbuzz.${fmt}`),
     kind: fmt,
   });
+  // --before: the other build right before this one, so both meet the same load
+  const mbuzz = (fmt, extra) => [...(before ? [build(before, 'before: ')(fmt, extra)] : []), build(bin, before ? 'after: ' : '')(fmt, extra)];
   const contenders = [
-    mbuzz('ndjson'),
-    mbuzz('csv'),
-    mbuzz('parquet'),
-    mbuzz('ndjson', '--concurrency 8'),
+    ...mbuzz('ndjson'),
+    ...mbuzz('csv'),
+    ...mbuzz('parquet'),
+    ...mbuzz('ndjson', '--concurrency 8'),
     ...(args.includes('--mbuzz-only')
       ? []
       : [
@@ -73,10 +77,10 @@ async function runScenario(id) {
   for (const c of contenders) {
     const tries = [];
     for (let i = 0; i < (c.name.startsWith('docs: curl') ? 1 : runs); i++) {
-      const before = { stats: await server.stats(), cpu: server.cpu() };
+      const at = { stats: await server.stats(), cpu: server.cpu() };
       const r = await timed(c.cmd, env);
-      const requests = (await server.stats()).requests - before.stats.requests;
-      tries.push({ ...r, requests, serverCpu: server.cpu() - before.cpu });
+      const requests = (await server.stats()).requests - at.stats.requests;
+      tries.push({ ...r, requests, serverCpu: server.cpu() - at.cpu });
       if (r.code) break;
     }
     const exactOut = c.kind === 'floor' ? undefined : await exact(c.kind, c.out, sc, cache);
@@ -130,10 +134,10 @@ const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.rou
 const sections = [];
 if (wanted('verify')) sections.push(await verifyServer());
 for (const id of ['a', 'b']) if (wanted(id)) sections.push(table(await runScenario(id)));
-if (wanted('startup')) sections.push(await startupRuns(bin, quick ? 5 : 21));
+if (wanted('startup')) sections.push(await startupRuns(bin, quick ? 5 : 21, before));
 if (wanted('memory')) sections.push(await memoryRuns(bin, outDir, { quick, serverKind }));
 if (wanted('profile')) sections.push(await profileRun(bin, outDir, SCENARIOS.a, { quick }));
-const report = `## End-to-end benchmark (npm run bench)\n\nCommand: \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`${bin !== join(root, 'bin', 'mbuzz.js') ? ` (mbuzz: ${bin})` : ''} on ${machine}, ${new Date().toISOString().slice(0, 10)}.\n\n${sections.join('\n\n')}\n`;
+const report = `## End-to-end benchmark (npm run bench)\n\nCommand: \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`${bin !== join(root, 'bin', 'mbuzz.js') ? ` (mbuzz: ${bin})` : ''}${before ? ` (before: ${before})` : ''} on ${machine}, ${new Date().toISOString().slice(0, 10)}.\n\n${sections.join('\n\n')}\n`;
 const file = resolve(opt('report', join(outDir, 'report.md')));
 writeFileSync(file, report);
 console.log(`\nreport: ${file}`);
