@@ -87,5 +87,7 @@ describe('start-up loads only what the command runs', () => {
     // a host under .invalid never resolves: one attempt, exit 5, after the readers and undici loaded
     const mods = modulesOf(['export', 'conversions', '--from', '2026-05-01', '--to', '2026-05-01', '--base-url', 'https://mbuzz.invalid', '--api-key', 'sk_test_0123456789abcdef0123456789abcdef', '--retries', '0', '-q'], 5);
     expect(forbidden(mods)).toEqual(expect.arrayContaining(['node_modules/undici/index.js', 'dist/providers/mbuzz/run.js', 'dist/providers/mbuzz/plan.js', 'dist/http/client.js']));
+    // no terminal, so no spinner: ora and chalk stay unloaded
+    expect(mods.filter((m) => /^node_modules\/(ora|chalk)\//.test(m))).toEqual([]);
   });
 });
