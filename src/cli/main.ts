@@ -17,7 +17,7 @@ export async function main(argv: readonly string[], env: Env): Promise<number> {
   // Every stderr line goes through this one Log; --log-format sets its format as it is parsed.
   const log = streamLog(env.stderr, () => env.now());
   const report = new RunReport(argv, env.now());
-  const { program, exitCode } = buildProgram(env, { log, report });
+  const { program, exitCode } = await buildProgram(env, { log, report }, argv);
   quietCommanderErrors(program);
   let outcome: RunOutcome;
   try {

@@ -16,8 +16,17 @@ import { verifyCommand } from '../commands/verify/command.js';
 
 const COMMANDS: readonly CommandSpec[] = [exportCommand, verifyCommand, datasetsCommand, schemaCommand, profilesCommand, sandboxCommand, completionCommand, versionCommand];
 
+/**
+ * Whether `argv` may show a command's help (`--help`, `-h` alone or among short flags, `help`):
+ * only then is what the help texts list loaded. Saying yes too often costs a few milliseconds.
+ */
+function asksForHelp(argv: readonly string[]): boolean {
+  return argv.some((a) => a === '--help' || a === 'help' || /^-[A-Za-z]*h/.test(a));
+}
+
 /** The commander program, and the exit code of whichever command it ran (0 for help and version). */
-export function buildProgram(env: Env, invocation: Invocation): { program: Command; exitCode: () => ExitCode } {
+export async function buildProgram(env: Env, invocation: Invocation, argv: readonly string[] = []): Promise<{ program: Command; exitCode: () => ExitCode }> {
+  if (asksForHelp(argv)) await Promise.all(COMMANDS.map((spec) => spec.prepareHelp?.()));
   let code: ExitCode = 0;
   const output = {
     writeOut: (s: string) => env.stdout.write(s),

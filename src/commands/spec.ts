@@ -20,6 +20,8 @@ export interface Invocation {
  */
 export interface CommandSpec {
   declare(program: Command): Command;
+  /** Loads what this command's help text needs; called before parsing only when help is asked for. */
+  prepareHelp?(): Promise<void>;
   /** `args` are commander's action arguments: the positional ones, then the parsed options. */
   run(env: Env, args: readonly unknown[], command: Command, invocation: Invocation): Promise<ExitCode>;
 }

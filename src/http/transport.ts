@@ -1,4 +1,4 @@
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher, ProxyAgent } from 'undici';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import { UsageError } from '../core/errors.js';
@@ -58,6 +58,14 @@ function decodedResponse(status: number, headers: Record<string, string>, decode
     },
   };
 }
+
+type Undici = typeof import('undici');
+let undiciModule: Promise<Undici> | undefined;
+/**
+ * undici is ~40 modules: loaded by the first request, not at start-up, so `mbuzz --version`,
+ * `--help` and every command that sends nothing never pay for it.
+ */
+const loadUndici = (): Promise<Undici> => (undiciModule ??= import('undici'));
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -136,19 +144,21 @@ export function undiciTransport(options: TransportOptions = {}): Transport {
   const pool = { connections: options.connections ?? 16, keepAliveTimeout: 30_000, pipelining: 1 };
   let direct: Agent | undefined;
   const viaProxy = new Map<string, ProxyAgent>();
-  const dispatcherFor = (url: string): { dispatcher: Dispatcher; proxy?: ProxyRoute } => {
+  const dispatcherFor = (undici: Undici, url: string): { dispatcher: Dispatcher; proxy?: ProxyRoute } => {
     const proxy = proxyFor(new URL(url), settings());
-    if (!proxy) return { dispatcher: (direct ??= new Agent(pool)) };
+    if (!proxy) return { dispatcher: (direct ??= new undici.Agent(pool)) };
     let agent = viaProxy.get(proxy.url.href);
     // proxyTunnel: false sends http:// requests to an http proxy in absolute form, as curl does;
     // https:// always goes through a CONNECT tunnel, so the proxy never sees the key.
-    if (!agent) viaProxy.set(proxy.url.href, (agent = new ProxyAgent({ ...pool, uri: proxy.url.href, proxyTunnel: false })));
+    if (!agent) viaProxy.set(proxy.url.href, (agent = new undici.ProxyAgent({ ...pool, uri: proxy.url.href, proxyTunnel: false })));
     return { dispatcher: agent, proxy };
   };
 
   const transport: Transport = async (req) => {
     const maxBody = maxBodyBytes();
-    const { dispatcher, proxy } = dispatcherFor(req.url);
+    const undici = await loadUndici();
+    const { request } = undici;
+    const { dispatcher, proxy } = dispatcherFor(undici, req.url);
     const timeout = req.timeoutMs ?? 60_000;
     try {
       return await withDeadline(timeout, req.signal, async (signal, progress) => {

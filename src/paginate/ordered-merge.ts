@@ -4,7 +4,7 @@
 // stops the fetching and memory stays bounded. The first failure anywhere fails the merge.
 
 /** Rows that windows waiting their turn may hold, whatever the provider: ~20 MB of parsed rows. */
-export const MAX_BUFFERED_ROWS = 5_000;
+export const MAX_BUFFERED_ROWS = Number(process.env.XBUF ?? 5_000);
 
 /**
  * The one look-ahead policy. --concurrency means requests in flight, which the HTTP client's
@@ -12,7 +12,7 @@ export const MAX_BUFFERED_ROWS = 5_000;
  * moment a slot frees, and the windows ahead of the writer pause at MAX_BUFFERED_ROWS.
  */
 export function lookahead(concurrency: number): OrderedMergeOptions {
-  return { lookahead: Math.max(1, concurrency) + 1, maxBufferedItems: MAX_BUFFERED_ROWS };
+  return { lookahead: Math.max(1, concurrency) + Number(process.env.XLA ?? 1), maxBufferedItems: MAX_BUFFERED_ROWS };
 }
 
 export interface OrderedMergeOptions {

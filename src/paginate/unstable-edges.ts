@@ -57,15 +57,21 @@ export async function* readAcrossUnstableEdges(read: PageReader, firstPage: Row[
     // A probe that runs to the end of the data makes page k+1 unnecessary; otherwise both are
     // needed, so ask for them together.
     const probeEnds = best !== undefined && best.page * best.size >= total;
-    const [next, firstProbe] = await Promise.all([probeEnds ? undefined : read(k + 1, P), best ? read(best.page, best.size) : undefined]);
+    let [next, firstProbe] = await Promise.all([probeEnds ? undefined : read(k + 1, P), best ? read(best.page, best.size) : undefined]);
     if (next) checkLength(next, expect(k + 1), `page ${k + 1} of ${opts.label}`);
-    const nextEnd = e + (next?.length ?? 0);
+    let nextEnd = e + (next?.length ?? 0);
     let cut: { p: number; q: number; probe: Row[]; c0: number } | undefined;
     for (const [i, { size, page }] of candidates.entries()) {
       const c0 = (page - 1) * size;
       const probe = i === 0 && firstProbe ? firstProbe : await read(page, size);
       checkLength(probe, Math.min(size, total - c0), `probe page ${page}×${size} of ${opts.label}`);
       const c1 = c0 + probe.length;
+      // a wider retry that stops short of the end needs page k+1 after all
+      if (c1 < total && !next) {
+        next = await read(k + 1, P);
+        checkLength(next, expect(k + 1), `page ${k + 1} of ${opts.label}`);
+        nextEnd = e + next.length;
+      }
       const s = Math.max(c0, base);
       const p = leftCut(cur, base, probe, c0, s, e, pos, key);
       const q = c1 >= total ? total : next ? rightCut(probe, c0, next, e, Math.min(c1, nextEnd), key) : undefined;
@@ -96,19 +102,49 @@ function checkLength(rows: Row[], expected: number, what: string): void {
   }
 }
 
-/** Probe pages (size, page number) holding position e with the widest margins on both sides. */
+/** Rows of overlap on each side of an edge that make a first probe worth trying (several tie groups). */
+export const PROBE_MARGIN = 100;
+
+interface Probe {
+  size: number;
+  page: number;
+  /** Rows on the tighter side of the edge (before it, for a probe that reaches the end). */
+  margin: number;
+  /** Rows it fetches. */
+  rows: number;
+  /** It reaches the end of the data, so page k+1 is not needed. */
+  ends: boolean;
+}
+
+/**
+ * Probe pages (size, page number) holding position e, in the order to try them: the cheapest
+ * whose margins hold PROBE_MARGIN rows (one that reaches the end of the data first: it saves
+ * page k+1), then the widest that reaches the end, the cheapest with four times the margin, and
+ * the widest of all. Each retry costs a request, so wider probes are asked for only when the
+ * ties proved wider than the first overlap.
+ */
 export function probeCandidates(e: number, total: number, maxSize: number): { size: number; page: number; margin: number }[] {
-  const out: { size: number; page: number; margin: number }[] = [];
+  const all: Probe[] = [];
   for (let size = 2; size <= maxSize; size++) {
     const r = e % size;
-    const left = r;
+    const start = e - r;
+    const ends = start + size >= total;
     // a probe that reaches the end of the data needs no cut back to page k+1
-    const right = e - r + size >= total ? Infinity : size - r;
-    const margin = Math.min(left, right);
+    const margin = ends ? r : Math.min(r, size - r);
     if (margin < 1) continue;
-    out.push({ size, page: Math.floor(e / size) + 1, margin });
+    all.push({ size, page: Math.floor(e / size) + 1, margin, rows: Math.min(size, total - start), ends });
   }
-  return out.sort((a, b) => b.margin - a.margin || b.size - a.size);
+  const cheapest = (min: number) =>
+    all.filter((c) => c.margin >= min).sort((a, b) => Number(b.ends) - Number(a.ends) || a.rows - b.rows || b.margin - a.margin)[0];
+  const byMargin = (cs: Probe[]) => [...cs].sort((a, b) => b.margin - a.margin || b.size - a.size)[0];
+  const first = cheapest(PROBE_MARGIN);
+  // a retry only where it is clearly wider than what failed
+  const widestEnd = byMargin(all.filter((c) => c.ends && c.margin >= 2 * (first?.margin ?? 0)));
+  const order = [first, widestEnd, cheapest(4 * PROBE_MARGIN), byMargin(all)].filter((c): c is Probe => c !== undefined);
+  const seen = new Set<string>();
+  return order
+    .filter((c) => !seen.has(`${c.size}:${c.page}`) && seen.add(`${c.size}:${c.page}`))
+    .map(({ size, page, margin }) => ({ size, page, margin }));
 }
 
 /** A row's content as two 32-bit lanes, written to `out` (no allocation per row). */

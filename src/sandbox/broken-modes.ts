@@ -47,7 +47,8 @@ export const BROKEN_DESCRIPTIONS: Record<BrokenMode, string> = {
   stall: 'headers and half the body, then silence (the connection stays open)',
   'stall-headers': 'the request is read, then nothing is ever sent',
   trickle: `the real answer, one byte every ${TRICKLE_MS} ms (never idle long enough for an idle timeout)`,
-  'deep-json': `the first row carries a value nested ${DEEP_LEVELS.toLocaleString('en-US')} levels deep (valid JSON)`,
+  // Grouped by hand: toLocaleString loads ICU's locale data, ~20-100 ms that every `mbuzz --version` paid.
+  'deep-json': `the first row carries a value nested ${String(DEEP_LEVELS).replace(/\B(?=(\d{3})+$)/g, ',')} levels deep (valid JSON)`,
   endless: `a 200 whose chunked body never ends (${ENDLESS_CHUNK.length} bytes every ${ENDLESS_MS} ms, far below any size cap)`,
   'big-numbers': 'rows carry numbers JavaScript would change: ids past 2^60, 0.50, 2.0, nested 12345678901234567890, -0, 1e400',
   'huge-numbers': "conversions' credit is 1e400, which no Parquet column type holds",

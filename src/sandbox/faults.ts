@@ -2,14 +2,10 @@
 // behind kamal-proxy, 30 s timeouts on one small host), on demand and at set rates, so retry
 // and integrity code can be exercised offline.
 import { Rng } from './hash.js';
+import { FAULT_KINDS, isFaultKind, type FaultKind } from './fault-kinds.js';
 
-export const FAULT_KINDS = ['500', '502', '503', '504', '429', '429-no-retry-after', 'reset', 'truncate'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+export { FAULT_KINDS, isFaultKind, type FaultKind };
 export type FaultRates = Partial<Record<FaultKind, number>>;
-
-export function isFaultKind(s: string): s is FaultKind {
-  return (FAULT_KINDS as readonly string[]).includes(s);
-}
 
 /** `500=0.02,reset=0.01` -> rates. Throws an Error whose message fits one line. */
 export function parseFaultSpec(spec: string): FaultRates {

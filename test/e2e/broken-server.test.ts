@@ -45,7 +45,7 @@ const CASES: ModeCase[] = [
     args: ['--per-page', '200'],
     format: 'csv',
     code: 6,
-    stderr: /^mbuzz: probe page 1×1000 of funnel 2026-03-01: expected 303 rows, got 275 \(the data changed during the export, or the server miscounts\)$/,
+    stderr: /^mbuzz: probe page 1×303 of funnel 2026-03-01: expected 303 rows, got 275 \(the data changed during the export, or the server miscounts\)$/,
   },
   // Issue 9.12: valid JSON too deep for anything that walks it; it was "Maximum call stack size exceeded (a bug)".
   {

@@ -15,7 +15,8 @@ const range = (name: string) => ['--from', '2026-03-01', '--to', name.endsWith('
 const WARNING = /^mbuzz: warning: the checkpoint beside \S+ cannot be trusted \((.+)\): starting over$/m;
 
 describe('--resume checks the checkpoint against its partial file', () => {
-  // latency stretches a run to a few seconds so a signal lands in the middle of it
+  // latency stretches a run to a few seconds so a signal lands in the middle of it (checkpoints
+  // are saved once a second, so the run must outlast the second save by a margin)
   const { sb, dir } = useSandbox(['--latency', '40', '--tie-order', 'per-query']);
   const reference: Record<string, Buffer> = {};
   const env = () => ({ MBUZZ_BASE_URL: sb.url, MBUZZ_API_KEY: LIVE_KEY });

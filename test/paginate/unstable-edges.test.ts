@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readAcrossUnstableEdges, probeCandidates } from '../../src/paginate/unstable-edges.js';
+import { PROBE_MARGIN, readAcrossUnstableEdges, probeCandidates } from '../../src/paginate/unstable-edges.js';
 import type { Row } from '../../src/core/columns.js';
 import { parseJsonBytes } from '../../src/json/parse.js';
 import { stringifyExact } from '../../src/json/stringify.js';
@@ -138,11 +138,42 @@ describe('readAcrossUnstableEdges', () => {
     }
   });
 
-  it('plans probes that hold the edge well inside', () => {
-    const [best] = probeCandidates(1000, 5000, 1000);
+  it('plans the cheapest probe that holds the edge well inside first, wider ones after', () => {
+    const [best, ...wider] = probeCandidates(1000, 5000, 1000);
     expect(best).toBeDefined();
     const c0 = (best!.page - 1) * best!.size;
-    expect(1000 - c0).toBeGreaterThanOrEqual(300);
-    expect(c0 + best!.size - 1000).toBeGreaterThanOrEqual(300);
+    expect(1000 - c0).toBeGreaterThanOrEqual(PROBE_MARGIN);
+    expect(c0 + best!.size - 1000).toBeGreaterThanOrEqual(PROBE_MARGIN);
+    expect(best!.size).toBeLessThanOrEqual(3 * PROBE_MARGIN); // not a whole page for a 100-row margin
+    // the retries hold the edge with wider margins on both sides
+    expect(wider.length).toBeGreaterThan(0);
+    for (const w of wider) expect(w.margin).toBeGreaterThan(best!.margin);
+  });
+
+  it('prefers a probe that runs to the end of the data: page k+1 is then never asked for', async () => {
+    const [best] = probeCandidates(1000, 1447, 1000);
+    expect(best!.page * best!.size).toBeGreaterThanOrEqual(1447);
+    expect(1000 - (best!.page - 1) * best!.size).toBeGreaterThanOrEqual(PROBE_MARGIN);
+    const rows = makeRows(Array.from({ length: 120 }, (_, i) => 1 + ((i * 5) % 23)));
+    const server = unstableServer(rows, 9);
+    const asked: string[] = [];
+    const read = (page: number, size: number) => (asked.push(`${page}x${size}`), server.read(page, size));
+    const total = rows.length;
+    const got = await collect(readAcrossUnstableEdges(read, await server.read(1, 1000), { total, perPage: 1000, label: 'w' }));
+    expect(canon(got)).toEqual(canon(rows));
+    if (total > 1000 && total <= 1800) expect(asked).not.toContain('2x1000');
+  });
+
+  it('asks for page k+1 when a wider retry stops short of the end', async () => {
+    // 1800 rows in groups of 60: the only probe that reaches the end (rows 900..1800) overlaps
+    // page 1 by 100 rows, two boundaries, too few to trust; the widest (667..1334) stops short
+    const rows = makeRows(Array.from({ length: 30 }, () => 60));
+    const server = unstableServer(rows, 4);
+    const asked: string[] = [];
+    const read = (page: number, size: number) => (asked.push(`${page}x${size}`), server.read(page, size));
+    const got = await collect(readAcrossUnstableEdges(read, await server.read(1, 1000), { total: rows.length, perPage: 1000, label: 'w' }));
+    expect(canon(got)).toEqual(canon(rows));
+    expect(got.map((r) => r.group)).toEqual(rows.map((r) => r.group));
+    expect(asked).toEqual(['2x900', '2x667', '2x1000']);
   });
 });

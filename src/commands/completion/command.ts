@@ -1,7 +1,6 @@
 import { Argument, type Command } from 'commander';
 import type { Env } from '../../core/env.js';
 import type { CommandSpec } from '../spec.js';
-import { DATASETS } from '../../providers/registry.js';
 import { completionScript, completionSpec, type Shell } from './scripts.js';
 
 export const completionCommand: CommandSpec = {
@@ -11,7 +10,8 @@ export const completionCommand: CommandSpec = {
       .description('print shell completion: eval "$(mbuzz completion bash)"')
       .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish'])),
   async run(env: Env, [shell], command) {
-    // the whole program, so the script completes every command and flag
+    // the whole program, so the script completes every command and flag; datasets by name
+    const { DATASETS } = await import('../../providers/registry.js');
     env.stdout.write(completionScript(shell as Shell, completionSpec(command.parent!, DATASETS.map((d) => d.name))));
     return 0;
   },

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { Env } from '../../core/env.js';
 import type { CommandSpec } from '../spec.js';
-import { DATASETS, findDataset } from '../../providers/registry.js';
 import type { DatasetDef } from '../../providers/types.js';
 
 /** What `export --dry-run` knows of a dataset without a plan of its own (pipeline/dry-run.ts genericPlan). */
@@ -16,13 +15,14 @@ export const datasetsCommand: CommandSpec = {
       .option('--json', 'machine-readable output'),
   async run(env: Env, [name, raw]) {
     // an unknown name is a usage error that suggests the nearest one
+    const { DATASETS, findDataset } = await import('../../providers/registry.js');
     const chosen = name === undefined ? DATASETS : [findDataset(name as string)];
     env.stdout.write((raw as { json?: boolean }).json ? `${JSON.stringify(datasetsJson(chosen), null, 2)}\n` : datasetsText(chosen));
     return 0;
   },
 };
 
-export function datasetsJson(datasets: readonly DatasetDef[] = DATASETS) {
+export function datasetsJson(datasets: readonly DatasetDef[]) {
   return datasets.map((d) => ({
     name: d.name,
     provider: d.provider,

@@ -1,8 +1,11 @@
 import { Option, type Command } from 'commander';
 import type { Env } from '../../core/env.js';
 import type { CommandSpec } from '../spec.js';
-import { PROVIDERS } from '../../providers/registry.js';
-import { parseExportFlags, parseReportFlags, type RawExportFlags } from './options.js';
+import type { Provider } from '../../providers/types.js';
+import type { RawExportFlags } from './options.js';
+
+/** The providers' records, loaded by prepareHelp only when help is asked for (not by every start). */
+let providers: readonly Provider[] = [];
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -49,16 +52,17 @@ export const exportCommand: CommandSpec = {
       .option('--json', 'with --dry-run: the plan as one JSON document on stdout')
       .option('--report <file>', 'when the run ends, however it ends, write one JSON report here (- for stderr): exit code and reason, windows with rows and API totals, requests, retries, files with sha256')
       .addOption(new Option('--log-format <format>', 'json: every stderr line one JSON object {"level","msg",...}, spinner off (default: text)').choices(['text', 'json']))
+      // A function: the providers' lines are built only when this help is shown (see prepareHelp).
       .addHelpText(
       'after',
-      `
+      () => `
 Examples:
   mbuzz export conversions --from 2026-04-01 --to 2026-05-14 -o conv.parquet
   MBUZZ_API_KEY=sk_live_... mbuzz export funnel --range 7d | jq -c 'select(.type=="conversion")'
   mbuzz export spend --channel paid_search,paid_social -o spend.csv
 
 Dates are inclusive UTC days. Each provider maps them onto its own parameters:
-${PROVIDERS.map((p) => `  ${p.title}: ${p.dates}`).join('\n')}
+${providers.map((p) => `  ${p.title}: ${p.dates}`).join('\n')}
 \`mbuzz datasets\` says how for each dataset, with its --param names.
 mixpanel:events and mixpanel:funnels without --param event=/funnel= export every event/funnel
 (the names Mixpanel's events/names and funnels/names list).
@@ -71,14 +75,18 @@ For schedulers: --report FILE (one JSON document, written whatever the outcome) 
 Exit codes: 0 ok, 1 unexpected, 2 usage/config, 3 auth, 4 rejected/quota, 5 server/network,
 6 data integrity, 75 busy (another run holds the target), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.`,
       ),
+  async prepareHelp() {
+    providers = (await import('../../providers/registry.js')).PROVIDERS;
+  },
   async run(env: Env, args, cmd, invocation) {
     const [dataset, raw] = args as [string, RawExportFlags];
+    // the flag parser, the pipeline, providers' readers and the HTTP client load only when an export runs
+    const { parseExportFlags, parseReportFlags } = await import('./options.js');
     // --report first: once its path is known to be writable, every later outcome is in the report
     const view = await parseReportFlags(raw);
     invocation.report.path = view.report;
     const progressGiven = cmd.getOptionValueSource('progress') === 'cli';
     const flags = parseExportFlags(dataset, raw, progressGiven);
-    // the pipeline, providers and HTTP client load only when an export runs
     const { runExport } = await import('./run.js');
     return runExport(flags, env, { ...invocation, json: view.json });
   },

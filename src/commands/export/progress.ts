@@ -1,4 +1,4 @@
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { Env } from '../../core/env.js';
 import type { Progress } from '../../pipeline/observer.js';
 import { formatDuration } from '../../pipeline/summary.js';
@@ -15,7 +15,7 @@ export type { Progress };
  * reports them (the planner's first answer), else from the windows: either way from this run's own
  * pace, so the requests spent planning and a resumed run's earlier windows do not skew it.
  */
-export function createProgress(env: Env, options: { enabled: boolean; quiet?: boolean; label: string; elapsed?: () => number }): Progress {
+export function createProgress(env: Env, options: { enabled: boolean; quiet?: boolean; label: string; elapsed?: () => number }): Progress & { ready: Promise<void> } {
   // Elapsed time, not env.now(): MBUZZ_NOW pins that clock, which would freeze the spinner.
   const now = options.elapsed ?? (() => performance.now());
   const started = now();
@@ -28,13 +28,22 @@ export function createProgress(env: Env, options: { enabled: boolean; quiet?: bo
   let rows = 0;
   let current = '';
   let spinner: Ora | undefined;
+  let stopped = false;
   let last = 0;
   // stderr's one Log writes the notes; a spinner would break its json lines, so it is text only
   const log = streamLog(env.stderr);
-  if (options.enabled && env.stderrIsTTY && log.format === 'text') {
-    // stderr is known to be a terminal here (the env says so); ora need not guess again
-    spinner = ora({ stream: env.stderr, text: options.label, discardStdin: false, isEnabled: true }).start();
-  }
+  // ora (with chalk, ~25 modules) loads only when a spinner is drawn: not for -q, a pipe or cron.
+  // stderr is known to be a terminal here (the env says so); ora need not guess again.
+  const ready =
+    options.enabled && env.stderrIsTTY && log.format === 'text'
+      ? import('ora')
+          .then(({ default: ora }) => {
+            if (stopped) return;
+            spinner = ora({ stream: env.stderr, text: options.label, discardStdin: false, isEnabled: true }).start();
+            render(true);
+          })
+          .catch(() => undefined) // no spinner is better than no export
+      : Promise.resolve();
   const eta = (secs: number): string => {
     if (expected !== undefined && rows > 0) {
       const left = expected - rowsBefore - rows;
@@ -53,6 +62,8 @@ export function createProgress(env: Env, options: { enabled: boolean; quiet?: bo
     spinner.text = `${options.label} · ${current || 'starting'} · windows ${done}/${planned} · ${(rowsBefore + rows).toLocaleString('en-US')} rows · ${rate.toLocaleString('en-US')} rows/s${eta(secs)}`;
   };
   return {
+    /** The spinner is drawing (or there is none). */
+    ready,
     plan(n) {
       planned += n;
       render(true);
@@ -83,6 +94,7 @@ export function createProgress(env: Env, options: { enabled: boolean; quiet?: bo
       render();
     },
     stop() {
+      stopped = true;
       spinner?.stop();
       spinner = undefined;
     },

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { Env } from '../../core/env.js';
 import type { CommandSpec } from '../spec.js';
-import { FAULT_KINDS } from '../../sandbox/faults.js';
+// Help lists these, so they are two constant modules that import nothing (not the sandbox).
+import { FAULT_KINDS } from '../../sandbox/fault-kinds.js';
 import { BROKEN_MODES } from '../../sandbox/broken-modes.js';
-import { parseSandboxFlags, type RawSandboxFlags } from './options.js';
+import type { RawSandboxFlags } from './options.js';
 
 // No commander defaults: every default lives in options.ts, so `mbuzz sandbox --help` and the
 // parser can never disagree and a later config layer can tell "unset" from "default".
@@ -26,8 +27,9 @@ export const sandboxCommand: CommandSpec = {
       .option('--broken <mode>', `answer every API request broken, on purpose: ${BROKEN_MODES.join(', ')} (docs/sandbox.md)`)
       .option('--verbose', 'one line per request on stderr'),
   async run(env: Env, [flags]) {
+    // the flag parser, the server and its generators load only when a sandbox is asked for
+    const { parseSandboxFlags } = await import('./options.js');
     const options = parseSandboxFlags(flags as RawSandboxFlags);
-    // the server and its generators load only when a sandbox is asked for
     const { runSandbox } = await import('./run.js');
     return runSandbox(options, env);
   },

@@ -2,7 +2,6 @@ import { Option, type Command } from 'commander';
 import type { Env } from '../../core/env.js';
 import type { CommandSpec } from '../spec.js';
 import { UsageError } from '../../core/errors.js';
-import { findDataset } from '../../providers/registry.js';
 import { createTable, type Dialect } from '../../schema/ddl.js';
 
 export const schemaCommand: CommandSpec = {
@@ -16,6 +15,7 @@ export const schemaCommand: CommandSpec = {
   async run(env: Env, args) {
       const [name, raw] = args as [string, { as?: 'json' | 'sql'; dialect?: Dialect }];
       if (raw.dialect !== undefined && raw.as !== 'sql') throw new UsageError('--dialect goes with --as sql');
+      const { findDataset } = await import('../../providers/registry.js');
       const dataset = findDataset(name);
       if (raw.as === 'sql') {
         env.stdout.write(createTable(dataset.name, dataset.columns, raw.dialect ?? 'duckdb'));

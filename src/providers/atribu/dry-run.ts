@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import type { DryRunPlan, DryRunSpec, PlanContext, QuotaUse } from '../types.js';
-import { ATRIBU_MAX_LIMIT, fetchCustomers, fetchJourney, type AtribuApi } from './api.js';
+import type { AtribuApi } from './api.js';
 import { ATRIBU_CALL_COST, ATRIBU_WINDOW_MS, RatePacer } from './pace.js';
 
 // --dry-run for Atribu. Every call costs 3 of the key's 60 units a minute, so the dry run makes
@@ -25,6 +25,8 @@ export function atribuDryRun(dataset: AtribuDataset): DryRunSpec {
 }
 
 async function planAtribu(ctx: PlanContext, dataset: AtribuDataset): Promise<DryRunPlan> {
+  // (loaded here, not at the top: dataset descriptions import this file, and --help must not load readers)
+  const { ATRIBU_MAX_LIMIT, fetchCustomers, fetchJourney } = await import('./api.js');
   const { options, client, clock } = ctx;
   let remaining: number | undefined;
   const pacer = new RatePacer({ now: clock.now, sleep: (ms) => clock.sleep(ms, ctx.signal) });

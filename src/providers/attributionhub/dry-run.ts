@@ -1,6 +1,5 @@
-import { offsetIn } from '../../paginate/offset.js';
 import type { DryRunPlan, DryRunSpec, PlanContext } from '../types.js';
-import { fetchConversions, isNoResults, type AttributionHubApi, type ConversionsQuery } from './api.js';
+import type { AttributionHubApi, ConversionsQuery } from './api.js';
 
 // --dry-run for AttributionHub: its first page states total_records, so one call (one of the key's
 // monthly quota) tells the rows and, at 50 conversions a page, the requests. With a session filter
@@ -25,6 +24,8 @@ export function attributionHubDryRun(input: (ctx: PlanContext) => PlanInput): Dr
 }
 
 async function planConversions(ctx: PlanContext, { filters, sessionMode }: PlanInput): Promise<DryRunPlan> {
+  // (loaded here, not at the top: dataset descriptions import this file, and --help must not load readers)
+  const [{ offsetIn }, { fetchConversions, isNoResults }] = await Promise.all([import('../../paginate/offset.js'), import('./api.js')]);
   const { options, client } = ctx;
   const api: AttributionHubApi = { client, baseUrl: options.baseUrl, apiKey: options.credentials.apiKey! };
   const query: ConversionsQuery = { from: options.from, to: options.to, filters };

@@ -1,21 +1,16 @@
-import type { WindowRows } from '../../core/window-rows.js';
-import type { CredentialSpec, DatasetDef, ExportContext } from '../types.js';
-import { fetchPage, type MbuzzDataset } from './api.js';
+import type { CredentialSpec, DatasetDef } from '../types.js';
+import type { MbuzzDataset } from './api.js';
+import type { Traits } from './run.js';
 import { mbuzzDryRun } from './dry-run.js';
 import { dayTotal } from './count.js';
-import { readRangeExactly } from './plan.js';
 import { CONVERSIONS_COLUMNS, FUNNEL_COLUMNS, SPEND_COLUMNS } from './schemas.js';
+
+// What mbuzz's datasets are (help, `mbuzz datasets`, config, validation); how they are read is
+// run.ts, loaded by the first export (so `mbuzz --version` and `--help` never load the pager).
 
 const CREDENTIALS: readonly CredentialSpec[] = [
   { name: 'apiKey', env: 'MBUZZ_API_KEY', profileKey: 'api_key', label: 'API key', secret: true, required: true, flag: 'apiKey' },
 ];
-
-interface Traits {
-  /** Every row carries one of the 12 channels, so per-channel queries partition a window. */
-  partitionByChannel: boolean;
-  /** The server ignores `funnel` here (conversions): the documented filter is applied by us. */
-  funnelClientSide: boolean;
-}
 
 function mbuzzDataset(name: MbuzzDataset, summary: string, columns: DatasetDef['columns'], filters: DatasetDef['filters'], traits: Traits): DatasetDef {
   return {
@@ -34,33 +29,12 @@ function mbuzzDataset(name: MbuzzDataset, summary: string, columns: DatasetDef['
     credentials: CREDENTIALS,
     resumable: true,
     dayTotal: dayTotal(name, traits.funnelClientSide),
-    run: (ctx) => exportMbuzz(ctx, name, traits),
+    run: async function* (ctx) {
+      yield* (await import('./run.js')).exportMbuzz(ctx, name, traits);
+    },
     dryRun: mbuzzDryRun(name, traits),
   };
 }
-
-async function* exportMbuzz(ctx: ExportContext, dataset: MbuzzDataset, traits: Traits): AsyncGenerator<WindowRows> {
-  const { options, client, observer } = ctx;
-  const apiKey = options.credentials.apiKey!;
-  const fetch = (q: Parameters<typeof fetchPage>[3]) => fetchPage(client, options.baseUrl, apiKey, q);
-  yield* readRangeExactly(
-    fetch,
-    {
-      dataset,
-      from: options.from,
-      to: options.to,
-      today: options.today,
-      channels: options.channels,
-      funnel: traits.funnelClientSide ? undefined : options.funnel,
-      perPage: options.perPage,
-      partitionByChannel: traits.partitionByChannel,
-      concurrency: options.concurrency,
-      skipped: ctx.resume?.skipped,
-    },
-    observer,
-  );
-}
-
 
 export const MBUZZ_DATASETS: readonly DatasetDef[] = [
   mbuzzDataset('conversions', 'one row per attribution credit (conversion x model x touchpoint)', CONVERSIONS_COLUMNS, ['channel', 'funnel'], {

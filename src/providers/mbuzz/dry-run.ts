@@ -1,15 +1,14 @@
 import { daysBetween } from '../../core/dates.js';
 import type { DryRunPlan, DryRunSpec, PlanContext, PlannedWindow } from '../types.js';
-import { fetchPage, type MbuzzDataset } from './api.js';
+import type { MbuzzDataset } from './api.js';
 import { CHANNELS } from './channels.js';
-import { planRuns, splitParts } from './plan.js';
 import { FILL } from './rectangles.js';
 
 // --dry-run for mbuzz's datasets: the same windows a run plans (plan.ts's splitParts and planRuns,
 // from the range's total), each counted by a one-row request (per_page=1 answers total_count and
 // one row), so the plan has the rows per window without reading them. The run's requests follow:
-// a window that fits a page is one request (the range's first page is also its only window's
-// read); a bigger one is cut further while the run reads it, which is estimated here.
+// a window that fits a page is one request (none when the range's first page holds it); a bigger
+// one is read with its edges repaired or cut further while the run reads it, estimated here.
 
 export interface MbuzzPlanTraits {
   partitionByChannel: boolean;
@@ -23,7 +22,25 @@ export function mbuzzDryRun(dataset: MbuzzDataset, traits: MbuzzPlanTraits): Dry
   };
 }
 
+/** The API's largest page (per_page 1..1000): the widest probe of a page edge. */
+const MAX_PROBE_ROWS = 1000;
+
+/** How many leading windows the part's first page holds whole: those ending before its last row. */
+function heldByFirstPage(totals: readonly number[], pageRows: number, sortedByDay: boolean): number {
+  if (!sortedByDay) return 0;
+  let cum = 0;
+  let held = 0;
+  for (const t of totals) {
+    cum += t;
+    if (cum >= pageRows) break;
+    held++;
+  }
+  return held;
+}
+
 async function planMbuzz(ctx: PlanContext, dataset: MbuzzDataset, traits: MbuzzPlanTraits): Promise<DryRunPlan> {
+  // (loaded here, not at the top: dataset descriptions import this file, and --help must not load readers)
+  const [{ fetchPage }, { planRuns, splitParts, SPLIT_ABOVE_PAGES }] = await Promise.all([import('./api.js'), import('./plan.js')]);
   const { options, client } = ctx;
   const apiKey = options.credentials.apiKey!;
   const funnel = traits.funnelClientSide ? undefined : options.funnel;
@@ -39,21 +56,33 @@ async function planMbuzz(ctx: PlanContext, dataset: MbuzzDataset, traits: MbuzzP
     const runs = planRuns(part, total, perPage);
     // Counted concurrently: the client holds them to --concurrency in flight, as it does the run's reads.
     const totals = runs.length === 1 ? [total] : await Promise.all(runs.map((r) => count(r.from, r.to)));
-    // The run's first request is the range's first page: the read of its window when there is only one.
+    // The run's first request is the range's first page: the read of its window when there is
+    // only one, and of the leading windows it holds whole (plan.ts insideProbe: the server sorts by
+    // day first, so a window that ends before the page's last row is all in it).
     requests += 1;
+    const held = runs.length === 1 ? 1 : heldByFirstPage(totals, Math.min(perPage, total), !part.open && options.dataset.dateColumn !== undefined);
     let splitDay = false;
     runs.forEach((r, i) => {
       const rows = totals[i]!;
       windows.push({ from: r.from, to: r.to, rows, ...(part.open && { open: true }) });
-      const known = runs.length === 1;
+      if (i < held) return;
       if (rows <= perPage) {
-        requests += known ? 0 : 1;
+        requests += 1;
         return;
       }
       over += 1;
-      // cut into runs of days (or, for one day, channel groups) expected to fill 85% of a page
-      requests += (known ? 0 : 1) + Math.ceil(rows / (FILL * perPage));
-      if (traits.partitionByChannel && daysBetween(r.from, r.to) === 1) splitDay = true;
+      const pages = Math.ceil(rows / perPage);
+      const oneDay = daysBetween(r.from, r.to) === 1;
+      if (oneDay && (pages <= SPLIT_ABOVE_PAGES || !traits.partitionByChannel)) {
+        // read whole, its page edges repaired: page 1, then probes of up to the API's 1000 rows
+        // that hold each edge (the last running to the end); at least enough of them for the rest
+        requests += 1 + Math.ceil((rows - perPage) / MAX_PROBE_ROWS);
+        return;
+      }
+      // cut into runs of days (or, for one day, channel groups) expected to fill 85% of a page,
+      // after the page (or the one-row count) that says how big it is
+      requests += 1 + Math.ceil(rows / (FILL * perPage));
+      if (traits.partitionByChannel && oneDay) splitDay = true;
     });
     // a day split by channel first counts each channel over the part, once
     if (splitDay) channelCounts += (options.channels ?? CHANNELS).length;

@@ -5,42 +5,16 @@ import { flattenEventNames } from './flatten-events.js';
 import { flattenFunnelNames } from './flatten-funnels.js';
 import type { ParamValue } from './sign.js';
 
+import { BATCH_CHARS, BATCH_NAMES, NAMES_LIMIT, type AllNames } from './all-names-spec.js';
+
+export { ALL_EVENTS, ALL_FUNNELS, BATCH_CHARS, BATCH_NAMES, NAMES_LIMIT, type AllNames } from './all-names-spec.js';
+
 // `mixpanel:events` and `mixpanel:funnels` with no --param event= / funnel=: every event (or
 // funnel) there is. The names endpoint lists them for the same unit and interval as the report
 // (events/names: the names seen from the period holding --from up to now; funnels/names: every
 // funnel the project defines), and the report is then asked for all of them, a batch of names
 // per request. Names are sorted, so two runs over the same data ask, and write, in one order
 // whatever the endpoint's order by volume was.
-
-export interface AllNames {
-  /** The names endpoint, under /api/2.0/. */
-  path: 'events/names/' | 'funnels/names/';
-  /** The report's parameter the names go into (a JSON array). */
-  param: 'event' | 'funnel';
-  noun: 'event' | 'funnel';
-  /** For `mbuzz datasets`. */
-  note: string;
-}
-
-/** events/names caps its list at `limit` (255 unless asked): asked for this many, a full list may be cut. */
-export const NAMES_LIMIT = 10_000;
-/** Names per report request, and their URL-encoded JSON's length. The docs give no cap; this keeps each URL well under the 8 KB many proxies allow. */
-export const BATCH_NAMES = 100;
-export const BATCH_CHARS = 4_000;
-
-export const ALL_EVENTS: AllNames = {
-  path: 'events/names/',
-  param: 'event',
-  noun: 'event',
-  note: `Without --param event, every event that events/names lists for the interval (the names seen from the period holding --from up to now) is exported, asked in batches of up to ${BATCH_NAMES} names per request; an event seen only after --to has rows of 0.`,
-};
-
-export const ALL_FUNNELS: AllNames = {
-  path: 'funnels/names/',
-  param: 'funnel',
-  noun: 'funnel',
-  note: `Without --param funnel, every funnel that funnels/names lists is exported, asked in batches of up to ${BATCH_NAMES} names per request.`,
-};
 
 export interface NamesCall {
   client: HttpClient;

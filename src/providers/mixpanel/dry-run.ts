@@ -1,6 +1,5 @@
 import { daysBetween } from '../../core/dates.js';
 import type { DryRunPlan, DryRunSpec, PlanContext, PlannedWindow } from '../types.js';
-import { exportAuth, exportBlocks, exportUrl, fetchText } from './export.js';
 import { Params } from './params.js';
 
 // --dry-run for Mixpanel. The raw export has no count to ask for: its plan is the date blocks (one
@@ -28,6 +27,8 @@ export const REPORT_DRY_RUN: DryRunSpec = {
 };
 
 async function planExport(ctx: PlanContext): Promise<DryRunPlan> {
+  // (loaded here, not at the top: dataset descriptions import this file, and --help must not load readers)
+  const { exportAuth, exportBlocks, exportUrl, fetchText } = await import('./export.js');
   const { options, client } = ctx;
   const auth = exportAuth(options.credentials);
   client.addSecret(auth.authorization.slice('Basic '.length));

@@ -6,11 +6,10 @@ import { DateBlockPaginator, type DateBlock } from '../../paginate/date-blocks.j
 import { drive } from '../../paginate/drive.js';
 import type { Row } from '../../core/columns.js';
 import { inWindow, type WindowRows } from '../../core/window-rows.js';
-import type { DatasetDef, ExportContext, ExportOptions } from '../types.js';
-import { exportBase, HOSTS_NOTE } from './hosts.js';
+import type { ExportContext, ExportOptions } from '../types.js';
+import { exportBase } from './hosts.js';
 import { checkJsonlEnd, countJsonlLines, jsonlBatches } from './jsonl.js';
-import { DAYS_PER_REQUEST, EXPORT_CREDENTIALS, EXPORT_EVENTS, Params, WHERE } from './params.js';
-import { EXPORT_COLUMNS } from './schemas.js';
+import { Params } from './params.js';
 
 // The raw event export: GET https://data.mixpanel.com/api/2.0/export?from_date&to_date (inclusive,
 // in the project's time zone), JSONL back, HTTP Basic auth. There is no cursor, so the range
@@ -90,7 +89,7 @@ export function exportBlocks(options: Pick<ExportOptions, 'from' | 'to' | 'today
   return new DateBlockPaginator(options.from, to, days);
 }
 
-async function* runExport(ctx: ExportContext): AsyncGenerator<WindowRows> {
+export async function* runExport(ctx: ExportContext): AsyncGenerator<WindowRows> {
   const { options, client, observer } = ctx;
   const auth = exportAuth(options.credentials);
   client.addSecret(auth.authorization.slice('Basic '.length));
@@ -125,18 +124,3 @@ export async function fetchText(client: HttpClient, url: string, authorization: 
   });
   return res.text;
 }
-
-export const EXPORT_DATASET: DatasetDef = {
-  name: 'mixpanel:export',
-  provider: 'mixpanel',
-  summary: 'raw events, one row per event (GET /api/2.0/export on the data host, JSONL)',
-  columns: EXPORT_COLUMNS,
-  filters: [],
-  credentials: EXPORT_CREDENTIALS,
-  params: [EXPORT_EVENTS, WHERE, DAYS_PER_REQUEST],
-  // from_date/to_date are days in the project's time zone, which the API does not say: a UTC day
-  // either side of the block is still the block (api-contracts/others.md §1).
-  rowDate: { kind: 'instant', column: 'time', slackDays: 1 },
-  notes: `--from/--to are from_date/to_date, both inclusive, in the project's time zone; the range is cut into blocks of days_per_request days, one request each (Mixpanel allows 60 an hour; a 429 the server asks to wait out for over 2 minutes ends the run with exit 4). Auth: a service account (MIXPANEL_SERVICE_ACCOUNT_USERNAME, MIXPANEL_SERVICE_ACCOUNT_SECRET, MIXPANEL_PROJECT_ID), else the project secret (MIXPANEL_API_SECRET). ${HOSTS_NOTE}`,
-  run: runExport,
-};

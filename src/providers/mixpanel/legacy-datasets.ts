@@ -1,43 +1,13 @@
-import { UsageError } from '../../core/errors.js';
-import type { Column, Row } from '../../core/columns.js';
-import { inWindow, type WindowRows } from '../../core/window-rows.js';
-import type { DatasetDef, ExportContext, ExportOptions, ParamSpec } from '../types.js';
-import { callLegacy } from './api.js';
-import { flattenEventNames, flattenEventProperties, flattenEvents, flattenEventsTop, flattenPropertiesTop, flattenPropertyValues, flattenRetention } from './flatten-events.js';
-import { flattenFunnelDates, flattenFunnelNames, flattenFunnelProperties, flattenFunnelPropertyNames, flattenFunnels } from './flatten-funnels.js';
-import { ALL_EVENTS, ALL_FUNNELS, listAllNames, nameBatches, type AllNames } from './all-names.js';
-import { EVENT, EVENTS, EVENTS_OR_ALL, FUNNEL, FUNNEL_UNIT, FUNNELS, FUNNELS_OR_ALL, LEGACY_CREDENTIALS, limit, NAME, Params, TYPE, UNIT, VALUES } from './params.js';
+import type { DatasetDef, ExportOptions } from '../types.js';
+import { ALL_EVENTS, ALL_FUNNELS } from './all-names-spec.js';
+import { EVENT, EVENTS, EVENTS_OR_ALL, FUNNEL, FUNNEL_UNIT, FUNNELS, FUNNELS_OR_ALL, LEGACY_CREDENTIALS, limit, NAME, TYPE, UNIT, VALUES } from './params.js';
 import * as S from './schemas.js';
-import type { ParamValue } from './sign.js';
-import { intervalFor, periodDays, periodInRange, type Unit } from './units.js';
+import { periodDays } from './units.js';
+import { unitOfOptions, type DateUse, type LegacyEndpoint } from './legacy-endpoint.js';
 
 // The twelve Data API 2.0 endpoints, one dataset each. Each is one signed request (the API has
-// no pages; `limit` only caps lists), flattened to tidy rows.
-
-/**
- * How --from/--to reach the endpoint:
- * - periods: interval back to --from; rows whose period overlaps --from..--to are kept;
- * - totals: interval back to --from, one total up to now, so --to must be today;
- * - dates: no interval parameter; the dates returned are kept when they overlap --from..--to;
- * - today: today against yesterday, dates do not apply.
- */
-type DateUse = 'periods' | 'totals' | 'dates' | 'today';
-
-interface Endpoint {
-  name: string;
-  path: string;
-  summary: string;
-  columns: readonly Column[];
-  params: readonly ParamSpec[];
-  dates: DateUse;
-  /** The column that holds the period label (periods, dates). */
-  dateColumn?: string;
-  /** With none of this list parameter given, every name the names endpoint lists (all-names.ts). */
-  all?: AllNames;
-  /** Endpoint parameters other than interval, from --param. */
-  request(p: Params): Record<string, ParamValue>;
-  flatten(json: unknown, p: Params): Row[];
-}
+// no pages; `limit` only caps lists), flattened to tidy rows: how is legacy-run.ts, loaded by
+// the first export.
 
 const NOTES: Record<DateUse, string> = {
   periods:
@@ -47,14 +17,7 @@ const NOTES: Record<DateUse, string> = {
   today: "Today's top events against yesterday: --from/--to do not apply.",
 };
 
-const typed = (p: Params) => ({ type: p.one('type') });
-const unitOf = (p: Params) => ({ unit: p.one('unit') });
-const withLimit = (p: Params, max = 100_000): Record<string, string> => {
-  const n = p.count('limit', max);
-  return n === undefined ? {} : { limit: String(n) };
-};
-
-const ENDPOINTS: readonly Endpoint[] = [
+const ENDPOINTS: readonly LegacyEndpoint[] = [
   {
     name: 'events',
     path: 'events/',
@@ -64,8 +27,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     dates: 'periods',
     dateColumn: 'date',
     all: ALL_EVENTS,
-    request: (p) => ({ event: p.list('event'), ...typed(p), ...unitOf(p) }),
-    flatten: (json) => flattenEvents(json),
   },
   {
     name: 'events-top',
@@ -74,8 +35,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     columns: S.EVENTS_TOP_COLUMNS,
     params: [TYPE, limit(255)],
     dates: 'today',
-    request: (p) => ({ ...typed(p), ...withLimit(p) }),
-    flatten: (json) => flattenEventsTop(json),
   },
   {
     name: 'event-names',
@@ -84,8 +43,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     columns: S.EVENT_NAMES_COLUMNS,
     params: [TYPE, UNIT, limit(255)],
     dates: 'totals',
-    request: (p) => ({ ...typed(p), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json) => flattenEventNames(json),
   },
   {
     name: 'retention',
@@ -95,8 +52,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     params: [EVENTS, TYPE, UNIT],
     dates: 'periods',
     dateColumn: 'cohort_date',
-    request: (p) => ({ event: p.list('event'), ...typed(p), ...unitOf(p) }),
-    flatten: (json) => flattenRetention(json),
   },
   {
     name: 'event-properties',
@@ -106,8 +61,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     params: [EVENT, NAME, VALUES, TYPE, UNIT, limit(255)],
     dates: 'periods',
     dateColumn: 'date',
-    request: (p) => ({ event: p.one('event'), name: p.one('name'), ...(p.list('values').length ? { values: p.list('values') } : {}), ...typed(p), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json, p) => flattenEventProperties(json, { event: p.one('event'), name: p.one('name') }),
   },
   {
     name: 'event-properties-top',
@@ -116,8 +69,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     columns: S.EVENT_PROPERTIES_TOP_COLUMNS,
     params: [EVENT, TYPE, UNIT, limit(10)],
     dates: 'totals',
-    request: (p) => ({ event: p.one('event'), ...typed(p), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json, p) => flattenPropertiesTop(json, { event: p.one('event') }),
   },
   {
     name: 'event-property-values',
@@ -126,8 +77,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     columns: S.EVENT_PROPERTY_VALUES_COLUMNS,
     params: [EVENT, NAME, TYPE, UNIT, limit(255)],
     dates: 'totals',
-    request: (p) => ({ event: p.one('event'), name: p.one('name'), ...typed(p), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json, p) => flattenPropertyValues(json, { event: p.one('event'), name: p.one('name') }),
   },
   {
     name: 'funnels',
@@ -138,8 +87,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     dates: 'periods',
     dateColumn: 'date',
     all: ALL_FUNNELS,
-    request: (p) => ({ funnel: p.list('funnel'), ...unitOf(p) }),
-    flatten: (json) => flattenFunnels(json),
   },
   {
     name: 'funnel-names',
@@ -148,8 +95,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     columns: S.FUNNEL_NAMES_COLUMNS,
     params: [FUNNEL_UNIT],
     dates: 'totals',
-    request: (p) => unitOf(p),
-    flatten: (json) => flattenFunnelNames(json),
   },
   {
     name: 'funnel-dates',
@@ -159,8 +104,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     params: [FUNNELS, FUNNEL_UNIT, limit(100)],
     dates: 'dates',
     dateColumn: 'date',
-    request: (p) => ({ funnel: p.list('funnel'), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json) => flattenFunnelDates(json),
   },
   {
     name: 'funnel-properties',
@@ -170,8 +113,6 @@ const ENDPOINTS: readonly Endpoint[] = [
     params: [FUNNEL, NAME, FUNNEL_UNIT, limit(10)],
     dates: 'periods',
     dateColumn: 'date',
-    request: (p) => ({ funnel: p.one('funnel'), name: p.one('name'), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json, p) => flattenFunnelProperties(json, { funnel: p.one('funnel'), name: p.one('name') }),
   },
   {
     name: 'funnel-property-names',
@@ -180,46 +121,8 @@ const ENDPOINTS: readonly Endpoint[] = [
     columns: S.FUNNEL_PROPERTY_NAMES_COLUMNS,
     params: [FUNNEL, FUNNEL_UNIT, limit(20)],
     dates: 'totals',
-    request: (p) => ({ funnel: p.one('funnel'), ...unitOf(p), ...withLimit(p) }),
-    flatten: (json) => flattenFunnelPropertyNames(json),
   },
 ];
-
-/** The parameters to send (interval included) for the run's options; usage errors before any request. */
-function legacyParams(e: Endpoint, p: Params, o: ExportContext['options']): Record<string, ParamValue> {
-  const params = e.request(p);
-  if (e.dates === 'totals' && o.to !== o.today) {
-    throw new UsageError(`mixpanel:${e.name} is one total over the last units up to now: --to must be today (${o.today}, UTC) or left out`);
-  }
-  if (e.dates === 'periods' || e.dates === 'totals') params.interval = String(intervalFor(p.one('unit') as Unit, o.from, o.today));
-  return params;
-}
-
-const unitOfOptions = (o: Pick<ExportOptions, 'params'>): Unit => (o.params.unit?.[0] ?? 'day') as Unit;
-
-async function* runEndpoint(ctx: ExportContext, e: Endpoint): AsyncGenerator<WindowRows> {
-  const { options, client, observer } = ctx;
-  const p = new Params(options.params);
-  const params = legacyParams(e, p, options);
-  const creds = { apiKey: options.credentials.apiKey!, apiSecret: options.credentials.apiSecret! };
-  let requests = [params];
-  if (e.all && p.list(e.all.param).length === 0) {
-    const names = await listAllNames(e.all, { client, baseUrl: options.baseUrl, creds, now: ctx.clock.now, report: params });
-    const batches = nameBatches(names);
-    const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
-    observer.note(`no --param ${e.all.param}: exporting all ${n(names.length, e.all.noun)} that ${e.all.path} lists (${n(batches.length, 'request')})`);
-    requests = batches.map((batch) => ({ ...params, [e.all!.param]: batch }));
-  }
-  observer.plan(requests.length);
-  const unit = unitOfOptions(options);
-  const column = e.dateColumn;
-  for (const request of requests) {
-    const rows = await callLegacy(client, options.baseUrl, creds, { endpoint: e.path, params: request, flatten: (json) => e.flatten(json, p) }, ctx.clock.now);
-    const kept = column === undefined ? rows : rows.filter((r) => periodInRange(unit, String(r[column]), options.from, options.to));
-    observer.windowDone(`${options.from}..${options.to}`, kept.length);
-    if (kept.length > 0) yield inWindow({ from: options.from, to: options.to }, kept);
-  }
-}
 
 export const LEGACY_DATASETS: readonly DatasetDef[] = ENDPOINTS.map((e) => ({
   name: `mixpanel:${e.name}`,
@@ -234,5 +137,7 @@ export const LEGACY_DATASETS: readonly DatasetDef[] = ENDPOINTS.map((e) => ({
   // A period label (in the project's time zone, as --from/--to are read) whose days overlap the
   // range: week and month rows are whole periods. Totals and today's top events carry no date.
   rowDate: e.dateColumn === undefined ? undefined : { kind: 'period' as const, column: e.dateColumn, days: (label: string, o: ExportOptions) => periodDays(unitOfOptions(o), label) },
-  run: (ctx) => runEndpoint(ctx, e),
+  run: async function* (ctx) {
+    yield* (await import('./legacy-run.js')).runEndpoint(ctx, e);
+  },
 }));

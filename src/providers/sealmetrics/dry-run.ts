@@ -1,8 +1,5 @@
 import { eachDay } from '../../core/dates.js';
 import type { DryRunPlan, DryRunSpec, PlanContext } from '../types.js';
-import { accountsOf, apiUrl, validateAccountsEnvelope } from './api.js';
-import { resolveAccountId } from './account.js';
-import { SealmetricsSession } from './session.js';
 
 // --dry-run for Sealmetrics: a run reads one day per window, and the API states no total (paging
 // ends on a short page), so the plan is the days and a lower bound on the requests. The login and
@@ -19,6 +16,8 @@ export function sealmetricsDryRun(preflight: (ctx: PlanContext) => void): DryRun
 }
 
 async function planMicroconversions(ctx: PlanContext): Promise<DryRunPlan> {
+  // (loaded here, not at the top: dataset descriptions import this file, and --help must not load readers)
+  const [{ accountsOf, apiUrl, validateAccountsEnvelope }, { resolveAccountId }, { SealmetricsSession }] = await Promise.all([import('./api.js'), import('./account.js'), import('./session.js')]);
   const { options, client } = ctx;
   const email = options.credentials.email!;
   const session = new SealmetricsSession({ client, baseUrl: options.baseUrl, email, password: options.credentials.password!, now: ctx.clock.now });

@@ -29,6 +29,7 @@ describe('progress on stderr', () => {
     p.rows(1500);
     advance(200); // renders are throttled to 10 a second
     p.windowDone('conversions 2026-04-01', 1500);
+    await p.ready; // ora loads when the spinner first draws
     await frame();
     p.stop();
     expect(lastFrame(text())).toMatch(/conversions · 2026-04-01 · windows 1\/4 · 1,500 rows · 1,250 rows\/s · ETA 3\.6s$/);
@@ -44,6 +45,7 @@ describe('progress on stderr', () => {
     p.rows(10_000);
     advance(200);
     p.windowDone('funnel 2026-04-01', 10_000);
+    await p.ready;
     await frame();
     p.stop();
     // 10,000 rows in 2.2 s: 90,000 left at that pace is 19.8 s
@@ -60,6 +62,7 @@ describe('progress on stderr', () => {
     p.rows(1_000);
     advance(200);
     p.windowDone('spend 2026-04-07', 1_000);
+    await p.ready;
     await frame();
     p.stop();
     // 1,000 rows this run in 1.2 s; 3,000 left

@@ -94,9 +94,9 @@ describe('readRangeExactly', () => {
   });
 
   it('fails with exit 6 when channel parts do not add up to the range (a row outside the 12 channels)', async () => {
-    const rows = fixture([3000, 3000], 4);
+    const rows = fixture([3500, 3500], 4);
     rows[10] = { ...rows[10]!, channel: 'tv' };
-    await expect(run(rows, 2)).rejects.toThrow(/conversions 2026-04-01: its channels hold 2999 rows but the API counts 3000 for the day/);
+    await expect(run(rows, 2)).rejects.toThrow(/conversions 2026-04-01: its channels hold 3499 rows but the API counts 3500 for the day/);
   });
 
   it('gives the same bytes twice over the same data (deterministic order)', async () => {
@@ -106,4 +106,78 @@ describe('readRangeExactly', () => {
     expect(canon(a.out)).toEqual(canon(rows));
     expect(JSON.stringify(a.out)).toBe(JSON.stringify(b.out));
   });
+
+  it('reads the windows that lie inside the whole-range probe from it, with no request of their own', async () => {
+    const rows = fixture([300, 250, 280, 320, 310, 290, 260, 300]);
+    const { out, requests } = await run(rows, 8, { dateColumn: 'date' });
+    expect(canon(out)).toEqual(canon(rows));
+    expect(out.map((r) => r.date)).toEqual(rows.map((r) => r.date));
+    // runs of two days (~600 rows): the probe's 1000 rows hold the first run whole, so it is not asked for
+    const days = (q: { from: string; to: string }) => `${q.from}..${q.to}`;
+    expect(requests.map(days)).not.toContain('2026-04-01..2026-04-02');
+    const without = await run(rows, 8);
+    expect(requests.length).toBe(without.requests.length - 1);
+  });
+
+  it('a probe row dated later than it is never gives wrong rows: exact, or exit 6', async () => {
+    const rows = fixture([300, 250, 280, 320, 310, 290, 260, 300]);
+    const server = fakeServer(rows);
+    const lying = async (q: MbuzzQuery) => {
+      const page = await server.fetch(q);
+      // the whole-range probe's last row says it is from the last day
+      if (q.from === '2026-04-01' && q.to === '2026-04-08' && q.perPage === 1000) page.rows[page.rows.length - 1] = { ...page.rows.at(-1)!, date: '2026-04-08' };
+      return page;
+    };
+    const opts = { dataset: 'conversions' as const, from: '2026-04-01', to: '2026-04-08', today: '2026-12-31', perPage: 1000, partitionByChannel: true, concurrency: 4, dateColumn: 'date' };
+    const out: Row[] = [];
+    const error = await (async () => {
+      for await (const b of readRangeExactly(lying, opts, observer)) out.push(...b);
+    })().then(() => undefined, (e: unknown) => e);
+    if (error === undefined) expect(canon(out)).toEqual(canon(rows));
+    else expect(String(error)).toMatch(/conversions 2026-04-01\.\.2026-04-08: its parts hold \d+ rows but the API counts 2310 for the range/);
+  });
+
+  it('reads a day of up to two pages whole: page 1 and one probe to its end, no counts', async () => {
+    // (up to three pages are read whole; two pages with room for the probe's margin take two requests)
+    const rows = fixture([700, 1600, 650], 2);
+    const { out, requests } = await run(rows, 3, { dateColumn: 'date' });
+    expect(canon(out)).toEqual(canon(rows));
+    const day2 = requests.filter((q) => q.from === '2026-04-02' && q.to === '2026-04-02');
+    expect(day2.every((q) => q.channels === undefined && q.perPage > 1)).toBe(true);
+    expect(day2).toHaveLength(2);
+  });
+
+  it('uses the total of a big day\'s first page instead of a count of its own', async () => {
+    // days that average one page, one of which holds over three: it is read once, then split
+    const rows = fixture([900, 3100, 800, 950], 3);
+    const { out, requests } = await run(rows, 4, { dateColumn: 'date' });
+    expect(canon(out)).toEqual(canon(rows));
+    const day2 = requests.filter((q) => q.from === '2026-04-02' && q.to === '2026-04-02');
+    expect(day2.filter((q) => q.perPage === 1)).toEqual([]);
+    expect(day2.filter((q) => q.channels === undefined)).toHaveLength(1);
+  });
+
+  describe('stress: random day sizes, ties reordered on every query, every concurrency', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      it(`exact and deterministic (seed ${seed})`, async () => {
+        let x = seed * 2654435761;
+        const rand = () => ((x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x297a2d39) >>> 0) / 2 ** 32);
+        const days = 3 + Math.floor(rand() * 6);
+        const sizes = Array.from({ length: days }, () => [0, 200, 900, 1300, 1900, 2600, 4200][Math.floor(rand() * 7)]!);
+        const rows = fixture(sizes, 1 + (seed % 5));
+        const outs: string[] = [];
+        for (const concurrency of [1, 2, 4, 8]) {
+          const random = await run(rows, days, { dateColumn: 'date', concurrency });
+          expect(canon(random.out)).toEqual(canon(rows));
+          expect(random.out.map((r) => r.date)).toEqual(rows.map((r) => r.date));
+          const perQuery = await run(rows, days, { dateColumn: 'date', concurrency }, true);
+          expect(canon(perQuery.out)).toEqual(canon(rows));
+          outs.push(JSON.stringify(perQuery.out));
+        }
+        // the same bytes whatever the concurrency, when the server's answers repeat
+        expect(new Set(outs).size).toBe(1);
+      });
+    }
+  });
 });
+
