@@ -7,7 +7,8 @@
 // itself (the servers are other processes). The rows each run reports are checked against the
 // sandbox's own count for the range.
 //
-//   npm run build && node scripts/bench-destinations.mjs [--quick] [--format parquet] [--only s3,pg]
+//   npm run build && node scripts/bench-destinations.mjs [--quick] [--format parquet] [--only s3,pg] [--bin PATH]
+//   (npm run bench -- --destinations runs it for each format)
 //
 // Writes the table to stdout and to bench-out/destinations.md. PostgreSQL is skipped, saying why,
 // when its server binaries are missing (apt-get install postgresql) or cannot be run.
@@ -20,9 +21,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'mbuzz.js');
 const args = process.argv.slice(2);
 const arg = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+// --bin: another build's bin/mbuzz.js (npm run bench passes its own)
+const BIN = arg('--bin', join(ROOT, 'bin', 'mbuzz.js'));
 const QUICK = args.includes('--quick');
 const FORMAT = arg('--format', 'parquet');
 const ONLY = arg('--only', undefined)?.split(',');

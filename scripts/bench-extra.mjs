@@ -1,5 +1,6 @@
 // The benchmark's other sections: start-up, memory by size and format, a CPU profile summary, and
 // the check that the benchmark server answers exactly as the sandbox does.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { KEYS, median, NOW, root, startServer, timed } from './bench-lib.mjs';
@@ -65,6 +66,17 @@ export async function memoryRuns(bin, outDir, { quick }) {
     await server.stop();
   }
   return lines.join('\n');
+}
+
+/** scripts/bench-destinations.mjs (its own S3 and PostgreSQL servers) for every format; its tables. */
+export function destinationRuns(bin, { quick }) {
+  const tables = [];
+  for (const format of ['ndjson', 'csv', 'parquet']) {
+    const r = spawnSync(process.execPath, [join(root, 'scripts', 'bench-destinations.mjs'), '--format', format, '--bin', bin, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    process.stdout.write(r.stdout);
+    tables.push(`#### ${format}\n\n${r.stdout.trim()}`);
+  }
+  return `### Destinations: ~1M rows into each (peak RSS of mbuzz alone)\n\n${tables.join('\n\n')}`;
 }
 
 /** node --cpu-prof of one NDJSON export; the top 10 functions by self time. */

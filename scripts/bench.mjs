@@ -5,6 +5,7 @@
 //   node scripts/bench.mjs                      scenarios (a) and (b) and start-up; report in bench-out/report.md
 //   node scripts/bench.mjs --scenario b         one scenario (a, b, startup, memory, profile, verify)
 //   node scripts/bench.mjs --memory             also peak RSS at 300k, 1M and 10M rows per format (slow)
+//   node scripts/bench.mjs --destinations       also ~1M rows into a file, partitions, S3 and PostgreSQL (bench-destinations.mjs)
 //   node scripts/bench.mjs --profile            top self-time functions of one NDJSON export (node --cpu-prof)
 //   node scripts/bench.mjs --verify             the bench server's answers equal the sandbox's, byte for byte
 //   options: --runs N (median of N), --quick (small ranges), --mbuzz-only, --server sandbox,
@@ -22,7 +23,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { exact, KEYS, median, root, startServer, timed, truthRows } from './bench-lib.mjs';
 import { writeLoops } from './bench-loops.mjs';
-import { memoryRuns, profileRun, startupRuns, verifyServer } from './bench-extra.mjs';
+import { destinationRuns, memoryRuns, profileRun, startupRuns, verifyServer } from './bench-extra.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : dflt);
@@ -137,6 +138,8 @@ for (const id of ['a', 'b']) if (wanted(id)) sections.push(table(await runScenar
 if (wanted('startup')) sections.push(await startupRuns(bin, quick ? 5 : 21, before));
 if (wanted('memory')) sections.push(await memoryRuns(bin, outDir, { quick, serverKind }));
 if (wanted('profile')) sections.push(await profileRun(bin, outDir, SCENARIOS.a, { quick }));
+// Every destination (file, partitions, S3 object and prefix, PostgreSQL), each its own servers
+if (wanted('destinations')) sections.push(destinationRuns(bin, { quick }));
 const report = `## End-to-end benchmark (npm run bench)\n\nCommand: \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\`${bin !== join(root, 'bin', 'mbuzz.js') ? ` (mbuzz: ${bin})` : ''}${before ? ` (before: ${before})` : ''} on ${machine}, ${new Date().toISOString().slice(0, 10)}.\n\n${sections.join('\n\n')}\n`;
 const file = resolve(opt('report', join(outDir, 'report.md')));
 writeFileSync(file, report);
