@@ -81,7 +81,15 @@ export const median = (xs) => {
 const h = (s) => createHash('sha1').update(s).digest('base64').slice(0, 16);
 const COLS = ['date', 'type', 'name', 'funnel', 'attribution_model', 'algorithm', 'channel', 'credit', 'revenue', 'revenue_credit', 'currency', 'utm_source', 'utm_medium', 'utm_campaign', 'is_acquisition', 'properties', 'journey_position', 'touchpoint_index', 'journey_length', 'days_to_conversion'];
 const canonical = (r) => JSON.stringify(COLS.map((c) => (c === 'properties' && typeof r[c] === 'string' ? JSON.parse(r[c]) : r[c] === undefined ? null : r[c])));
-const csvCanonical = (r) => JSON.stringify(COLS.map((c) => (r[c] === null || r[c] === undefined ? '' : typeof r[c] === 'object' ? JSON.stringify(r[c]) : String(r[c]))));
+// A CSV cell keeps the server's digits (1.0, 1.0e-05) and its JSON text: compared as values.
+const NUMERIC = new Set(['credit', 'revenue', 'revenue_credit', 'touchpoint_index', 'journey_length', 'days_to_conversion']);
+const csvCell = (c, v) => {
+  if (v === null || v === undefined || v === '') return '';
+  if (NUMERIC.has(c)) return String(Number(v));
+  if (c === 'properties') return JSON.stringify(typeof v === 'string' ? JSON.parse(v) : v);
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+};
+const csvCanonical = (r) => JSON.stringify(COLS.map((c) => csvCell(c, r[c])));
 const number = (v) => (v === null ? null : Number(v));
 const fromParquet = (r) => ({ ...r, credit: number(r.credit), revenue: number(r.revenue), revenue_credit: number(r.revenue_credit), touchpoint_index: number(r.touchpoint_index), journey_length: number(r.journey_length), days_to_conversion: number(r.days_to_conversion) });
 
