@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Env } from '../../core/env.js';
 import type { CommandSpec } from '../spec.js';
-import { DATASETS, findDataset } from '../../providers/registry.js';
+import { DATASETS, findDataset, providerOf } from '../../providers/registry.js';
 import type { DatasetDef } from '../../providers/types.js';
 
 /** What `export --dry-run` knows of a dataset without a plan of its own (pipeline/dry-run.ts genericPlan). */
@@ -31,8 +31,9 @@ export function datasetsJson(datasets: readonly DatasetDef[] = DATASETS) {
     credentials: d.credentials.map((c) => c.env),
     params: (d.params ?? []).map((p) => ({ name: p.name, description: p.description, required: p.required ?? false, multiple: p.multiple ?? false, choices: p.choices, default: p.default })),
     notes: d.notes,
+    times: providerOf(d).times,
     dryRun: d.dryRun?.knows ?? GENERIC_DRY_RUN,
-    columns: d.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
+    columns: d.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, ...(c.timeFormat ? { timeFormat: c.timeFormat } : {}) })),
   }));
 }
 
@@ -46,6 +47,7 @@ function datasetsText(datasets: readonly DatasetDef[]): string {
       lines.push(`  --param ${p.name}=...  ${p.description}${extra ? ` (${extra})` : ''}`);
     }
     if (d.notes) lines.push(`  note: ${d.notes}`);
+    lines.push(`  times: ${providerOf(d).times}`);
     lines.push(`  --dry-run knows: ${d.dryRun?.knows ?? GENERIC_DRY_RUN}`);
     lines.push(`  columns: ${d.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', ')}`);
     lines.push('');
