@@ -34,7 +34,7 @@ export async function* checkTimestamps(dataset: string, columns: readonly Column
 function columnCheck(dataset: string, column: Column): (row: Row, batch: WindowRows) => void {
   const format = column.timeFormat ?? 'iso8601';
   // Rows of a window often share a time (a conversion's credits): the last good value is skipped.
-  let lastOk: unknown;
+  let lastOk: unknown = NOTHING;
   return (row, batch) => {
     const value = row[column.name];
     if (value === lastOk) return;
@@ -50,6 +50,9 @@ function columnCheck(dataset: string, column: Column): (row: Row, batch: WindowR
     lastOk = value;
   };
 }
+
+/** Equal to no value a row can hold (undefined is one: a missing field). */
+const NOTHING = Symbol('nothing checked yet');
 
 function where(batch: WindowRows): string {
   const w = windowOf(batch);
