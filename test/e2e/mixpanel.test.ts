@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { findDataset } from '../../src/providers/registry.js';
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_BROKEN_PROJECT_ID, SANDBOX_PROJECT_ID, SANDBOX_SA_SECRET, SANDBOX_SA_USERNAME } from '../../src/sandbox/mixpanel/keys.js';
 import { truthEvents, type MixpanelTruthQuery } from '../../src/sandbox/mixpanel/truth.js';
-import type { Column, Row } from '../../src/core/columns.js';
+import type { Row } from '../../src/core/columns.js';
 import { duckdb, parseCsvWithPython, sqlString } from '../writers/helpers.js';
 import { csvCell, DUCK_TYPES, duckSelect, epochMicros, fromDuck } from '../providers/atribu/formats.js';
 import * as X from './mixpanel-expected.js';

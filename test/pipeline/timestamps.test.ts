@@ -30,7 +30,7 @@ describe('checkTimestamps', () => {
     ['2026-13-45T99:00:00Z', 'not a date-time at all'],
     ['2026-03-22T14:30:00', 'no zone: Atribu documents one'],
     [1774189800, 'a number in an ISO 8601 column'],
-  ])('refuses Atribu conversion_time %j (%s), naming dataset, window, column and value: exit 6', async (value) => {
+  ] as Array<[string | number, string]>)('refuses Atribu conversion_time %j (%s), naming dataset, window, column and value: exit 6', async (value) => {
     const run = drain('atribu:customers', CUSTOMERS_COLUMNS, [inWindow(W, [customer('2026-03-22T14:30:00Z'), customer(value)])]);
     await expect(run).rejects.toThrow(IntegrityError);
     await expect(drain('atribu:customers', CUSTOMERS_COLUMNS, [inWindow(W, [customer(value)])])).rejects.toThrow(
