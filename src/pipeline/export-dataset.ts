@@ -22,6 +22,7 @@ import { checkpointedWriter } from './resume.js';
 import { rowsOf } from './rows.js';
 import { exportIdentity, sourceFingerprint } from './same-export.js';
 import { summary } from './summary.js';
+import { checkTimestamps } from './timestamps.js';
 import type { ExportJob } from './validate.js';
 
 // One dataset to one output: fetch (the provider's windows, through one HTTP client), checks
@@ -100,7 +101,7 @@ export async function exportDataset(job: ExportJob, env: Env, observer: RunObser
   try {
     const batches = options.dataset.run({ options, client, observer: watch, signal: env.signal, clock: { now: () => env.now().getTime(), sleep: env.sleep }, resume: resumed ? { skipped: prefix.map((w) => w.received) } : undefined });
     const skipRows = resumed ? resumed.rows - prefix.reduce((n, w) => n + w.rows, 0) : 0;
-    const rows: AsyncIterable<Row> = rowsOf(ledger.check(batches), options.maxRows, progress, skipRows, handed);
+    const rows: AsyncIterable<Row> = rowsOf(ledger.check(checkTimestamps(options.dataset.name, options.dataset.columns, batches)), options.maxRows, progress, skipRows, handed);
     if (partitioned) {
       const store = job.store!;
       staged = await writePartitions(rows, { store, format: options.format, dateColumn: options.dataset.dateColumn!, columns: options.columns, passThrough: !options.projected, csvSafe: options.csvSafe });

@@ -24,6 +24,11 @@ export interface Provider {
   datasets: readonly DatasetDef[];
   /** How --from/--to map onto this API's parameters, one line for `export --help`. */
   dates: string;
+  /**
+   * How this API's times and time zones become columns, for `mbuzz datasets`: which columns are
+   * instants, the zone the API writes them in, and what each format stores.
+   */
+  times: string;
   /** Refuses a filter value before any request (mbuzz: an unknown channel); the message, or undefined. */
   checkFilter?(filter: FilterName, values: readonly string[]): string | undefined;
   /** The sandbox's copy of this API, loaded only by `mbuzz sandbox`. */

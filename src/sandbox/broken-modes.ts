@@ -22,6 +22,7 @@ export const BROKEN_MODES = [
   'deep-json',
   'big-numbers',
   'huge-numbers',
+  'bad-times',
 ] as const;
 export type BrokenMode = (typeof BROKEN_MODES)[number];
 
@@ -52,6 +53,7 @@ export const BROKEN_DESCRIPTIONS: Record<BrokenMode, string> = {
   endless: `a 200 whose chunked body never ends (${ENDLESS_CHUNK.length} bytes every ${ENDLESS_MS} ms, far below any size cap)`,
   'big-numbers': 'rows carry numbers JavaScript would change: ids past 2^60, 0.50, 2.0, nested 12345678901234567890, -0, 1e400',
   'huge-numbers': "conversions' credit is 1e400, which no Parquet column type holds",
+  'bad-times': "Atribu and AttributionHub pages' last row has the time 2026-13-45T99:00:00Z (no instant; counts stay right)",
 };
 
 export function isBrokenMode(s: string): s is BrokenMode {

@@ -7,6 +7,7 @@
 import type http from 'node:http';
 import zlib from 'node:zlib';
 import { once } from 'node:events';
+import { withBadTimes } from './bad-times.js';
 import { withBigNumbers, withHugeNumbers } from './big-numbers.js';
 import type { MountResponse } from './mounts.js';
 
@@ -55,6 +56,7 @@ export function breakAnswer(mode: BrokenMode, answer: MountResponse, url: string
     default:
       break;
   }
+  if (mode === 'bad-times') return answer.status === 200 ? { ...answer, body: withBadTimes(answer.body) } : answer;
   const env = envelopeOf(answer);
   if (env && (mode === 'big-numbers' || mode === 'huge-numbers')) {
     return { ...answer, headers: json, body: mode === 'big-numbers' ? withBigNumbers(answer.body) : withHugeNumbers(answer.body) };

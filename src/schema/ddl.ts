@@ -6,8 +6,9 @@ import type { Column, ColumnType } from '../core/columns.js';
 export type Dialect = 'duckdb' | 'postgres';
 
 const TYPES: Record<Dialect, Record<ColumnType, string>> = {
-  duckdb: { string: 'VARCHAR', date: 'DATE', double: 'DOUBLE', int32: 'INTEGER', int64: 'BIGINT', boolean: 'BOOLEAN', json: 'JSON' },
-  postgres: { string: 'TEXT', date: 'DATE', double: 'DOUBLE PRECISION', int32: 'INTEGER', int64: 'BIGINT', boolean: 'BOOLEAN', json: 'JSONB' },
+  duckdb: { string: 'VARCHAR', date: 'DATE', timestamp: 'TIMESTAMPTZ', double: 'DOUBLE', int32: 'INTEGER', int64: 'BIGINT', boolean: 'BOOLEAN', json: 'JSON' },
+  // The long name is the one format_type() reports, which destinations/postgres/table-shape.ts compares with.
+  postgres: { string: 'TEXT', date: 'DATE', timestamp: 'TIMESTAMP WITH TIME ZONE', double: 'DOUBLE PRECISION', int32: 'INTEGER', int64: 'BIGINT', boolean: 'BOOLEAN', json: 'JSONB' },
 };
 
 export function quoteIdent(name: string): string {

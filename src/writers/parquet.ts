@@ -34,12 +34,13 @@ const COMPRESSORS: Compressors = {
 
 // Both the legacy converted_type and the logical_type, so old readers (Hive, older Spark)
 // and new ones (DuckDB, Arrow, BigQuery) agree: DATE, VARCHAR, DOUBLE, INTEGER, BIGINT,
-// BOOLEAN. json is plain UTF8 text rather than the JSON logical type, so readers without
+// BOOLEAN, TIMESTAMP WITH TIME ZONE (microseconds, adjusted to UTC). json is plain UTF8 text rather than the JSON logical type, so readers without
 // a JSON extension still see a string.
 const ELEMENTS: Record<ColumnType, Omit<SchemaElement, 'name' | 'repetition_type'>> = {
   string: { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } },
   json: { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } },
   date: { type: 'INT32', converted_type: 'DATE', logical_type: { type: 'DATE' } },
+  timestamp: { type: 'INT64', converted_type: 'TIMESTAMP_MICROS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' } },
   double: { type: 'DOUBLE' },
   int32: { type: 'INT32' },
   int64: { type: 'INT64' },

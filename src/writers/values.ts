@@ -2,6 +2,7 @@ import { IntegrityError } from '../core/errors.js';
 import type { Column, ColumnType } from '../core/columns.js';
 import { exactDouble, exactInteger, JsonNumber } from '../json/number.js';
 import { stringifyExact } from '../json/stringify.js';
+import { microsOfAny, rfc3339 } from './timestamps.js';
 
 // One place decides how a value of each ColumnType is rendered, so a CSV cell and the
 // matching Parquet value never disagree (a json column is the same compact text in both,
@@ -38,10 +39,16 @@ export function jsonText(value: unknown): string {
   return stringifyExact(value) ?? 'null';
 }
 
-/** The text of one CSV cell. null and undefined are the empty cell. */
+/**
+ * The text of one CSV cell. null and undefined are the empty cell. A timestamp is the one
+ * exception to "never throws": its cell is the instant in RFC 3339 UTC, and a value that names no
+ * instant has no such text (the pipeline has refused it already, naming its window; this is
+ * the last line for callers that skip the pipeline).
+ */
 export function textOf(type: ColumnType, value: unknown): string {
   if (value === null || value === undefined) return '';
   if (type === 'json') return jsonText(value);
+  if (type === 'timestamp') return timestampText(value);
   switch (typeof value) {
     case 'string':
       return value;
@@ -55,6 +62,19 @@ export function textOf(type: ColumnType, value: unknown): string {
       if (value instanceof Date) return type === 'date' ? value.toISOString().slice(0, 10) : value.toISOString();
       return jsonText(value);
   }
+}
+
+let lastStamp: unknown;
+let lastStampText = '';
+
+/** RFC 3339 UTC for a timestamp value (writers/timestamps.ts); one remembered value skips most parses. */
+export function timestampText(value: unknown): string {
+  if (value === lastStamp && value !== undefined) return lastStampText;
+  const micros = microsOfAny(value);
+  if (micros === undefined) throw new IntegrityError(`a timestamp column holds ${showValue(value)}, which names no instant`);
+  lastStamp = value;
+  lastStampText = rfc3339(micros);
+  return lastStampText;
 }
 
 /** The value hyparquet-writer receives for one column: JS number/bigint/boolean/string or null. */
@@ -80,6 +100,7 @@ export function parquetConverter(column: Column): ParquetConverter {
 const expectation: Record<ColumnType, string> = {
   string: 'a string',
   date: 'a YYYY-MM-DD date',
+  timestamp: 'an instant (ISO 8601 with a zone, or epoch seconds) between years 0001 and 9999',
   double: 'a number that a DOUBLE holds exactly',
   int32: 'a whole number that fits 32 bits',
   int64: 'a whole number that fits 64 bits',
@@ -106,6 +127,18 @@ function converterFor(column: Column): (value: {}) => Exclude<ParquetValue, null
         }
         if (v instanceof Date && !Number.isNaN(v.getTime())) return Math.floor(v.getTime() / DAY_MS);
         return undefined;
+      };
+    }
+    case 'timestamp': {
+      // Microseconds since the epoch, UTC (Parquet TIMESTAMP(MICROS, isAdjustedToUTC)).
+      let lastValue: unknown;
+      let lastMicros: bigint | undefined;
+      return (v) => {
+        if (v !== lastValue) {
+          lastValue = v;
+          lastMicros = microsOfAny(v);
+        }
+        return lastMicros;
       };
     }
     case 'double':

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { findDataset } from '../../src/providers/registry.js';
 import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_BROKEN_PROJECT_ID, SANDBOX_PROJECT_ID, SANDBOX_SA_SECRET, SANDBOX_SA_USERNAME } from '../../src/sandbox/mixpanel/keys.js';
 import { truthEvents, type MixpanelTruthQuery } from '../../src/sandbox/mixpanel/truth.js';
-import type { Column, Row } from '../../src/core/columns.js';
+import type { Row } from '../../src/core/columns.js';
 import { duckdb, parseCsvWithPython, sqlString } from '../writers/helpers.js';
+import { csvCell, DUCK_TYPES, duckSelect, epochMicros, fromDuck } from '../providers/atribu/formats.js';
 import * as X from './mixpanel-expected.js';
 import { NOW, parseNdjson, runCli, startSandbox, tempDir, type Sandbox } from './harness.js';
 
@@ -134,13 +135,6 @@ const CASES: Case[] = [
   { dataset: 'mixpanel:export', args: ['--from', '2026-05-18', '--to', '2026-05-20'], expected: () => exportRows('2026-05-18', '2026-05-20') },
 ];
 
-const csvCell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-function fromDuck(v: unknown, type: Column['type']): unknown {
-  if (v === null || v === undefined) return null;
-  if (type === 'json') return typeof v === 'string' ? JSON.parse(v) : v;
-  if (type === 'int64' || type === 'int32' || type === 'double') return Number(v);
-  return v;
-}
 
 describe('mixpanel against the sandbox', () => {
   let sb: Sandbox;
@@ -182,10 +176,13 @@ describe('mixpanel against the sandbox', () => {
       expect(got).toEqual(want);
       const [header, ...records] = parseCsvWithPython(readFileSync(out('csv'), 'utf8'));
       expect(header).toEqual(names);
-      expect(records).toEqual(want.map((r) => names.map((n) => csvCell(r[n]))));
-      const back = await duckdb(`SELECT * FROM read_parquet(${sqlString(out('parquet'))})`);
+      expect(records).toEqual(want.map((r) => columns.map((col) => csvCell(r[col.name], col.type))));
+      const described = await duckdb(`DESCRIBE SELECT * FROM read_parquet(${sqlString(out('parquet'))})`);
+      expect(described.map((d) => [d.column_name, d.column_type])).toEqual(columns.map((col) => [col.name, DUCK_TYPES[col.type]]));
+      const back = await duckdb(`SELECT ${duckSelect(columns)} FROM read_parquet(${sqlString(out('parquet'))})`);
       const norm = (r: Record<string, unknown>) => Object.fromEntries(columns.map((col) => [col.name, fromDuck(r[col.name], col.type)]));
-      expect(back.map(norm)).toEqual(want.map(norm));
+      const expected = (r: Record<string, unknown>) => Object.fromEntries(columns.map((col) => [col.name, col.type === 'timestamp' ? epochMicros(r[col.name]) : fromDuck(r[col.name], col.type)]));
+      expect(back.map(norm)).toEqual(want.map(expected));
     });
   }
 

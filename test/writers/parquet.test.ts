@@ -26,6 +26,7 @@ async function parquetFile(rows: Iterable<Row>, columns: readonly Column[], rowG
 
 const DUCK_TYPES: Record<ColumnType, string> = {
   date: 'DATE',
+  timestamp: 'TIMESTAMP WITH TIME ZONE',
   string: 'VARCHAR',
   json: 'VARCHAR',
   double: 'DOUBLE',

@@ -15,14 +15,16 @@ export const datasetsCommand: CommandSpec = {
       .option('--json', 'machine-readable output'),
   async run(env: Env, [name, raw]) {
     // an unknown name is a usage error that suggests the nearest one
-    const { DATASETS, findDataset } = await import('../../providers/registry.js');
+    const { DATASETS, findDataset, providerOf } = await import('../../providers/registry.js');
     const chosen = name === undefined ? DATASETS : [findDataset(name as string)];
-    env.stdout.write((raw as { json?: boolean }).json ? `${JSON.stringify(datasetsJson(chosen), null, 2)}\n` : datasetsText(chosen));
+    const times = (d: DatasetDef) => providerOf(d).times;
+    env.stdout.write((raw as { json?: boolean }).json ? `${JSON.stringify(datasetsJson(chosen, times), null, 2)}\n` : datasetsText(chosen, times));
     return 0;
   },
 };
 
-export function datasetsJson(datasets: readonly DatasetDef[]) {
+/** `times`: the provider's time zone handling (its record's `times`). */
+export function datasetsJson(datasets: readonly DatasetDef[], times: (d: DatasetDef) => string) {
   return datasets.map((d) => ({
     name: d.name,
     provider: d.provider,
@@ -31,12 +33,13 @@ export function datasetsJson(datasets: readonly DatasetDef[]) {
     credentials: d.credentials.map((c) => c.env),
     params: (d.params ?? []).map((p) => ({ name: p.name, description: p.description, required: p.required ?? false, multiple: p.multiple ?? false, choices: p.choices, default: p.default })),
     notes: d.notes,
+    times: times(d),
     dryRun: d.dryRun?.knows ?? GENERIC_DRY_RUN,
-    columns: d.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
+    columns: d.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, ...(c.timeFormat ? { timeFormat: c.timeFormat } : {}) })),
   }));
 }
 
-function datasetsText(datasets: readonly DatasetDef[]): string {
+function datasetsText(datasets: readonly DatasetDef[], times: (d: DatasetDef) => string): string {
   const lines: string[] = [];
   for (const d of datasets) {
     lines.push(`${d.name}  (${d.provider}) ${d.summary}`);
@@ -46,6 +49,7 @@ function datasetsText(datasets: readonly DatasetDef[]): string {
       lines.push(`  --param ${p.name}=...  ${p.description}${extra ? ` (${extra})` : ''}`);
     }
     if (d.notes) lines.push(`  note: ${d.notes}`);
+    lines.push(`  times: ${times(d)}`);
     lines.push(`  --dry-run knows: ${d.dryRun?.knows ?? GENERIC_DRY_RUN}`);
     lines.push(`  columns: ${d.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '?' : ''}`).join(', ')}`);
     lines.push('');

@@ -20,7 +20,7 @@ export const schemaCommand: CommandSpec = {
       if (raw.as === 'sql') {
         env.stdout.write(createTable(dataset.name, dataset.columns, raw.dialect ?? 'duckdb'));
       } else {
-        const columns = dataset.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, ...(c.description ? { description: c.description } : {}) }));
+        const columns = dataset.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, ...(c.timeFormat ? { timeFormat: c.timeFormat } : {}), ...(c.description ? { description: c.description } : {}) }));
         env.stdout.write(`${JSON.stringify({ dataset: dataset.name, provider: dataset.provider, columns }, null, 2)}\n`);
       }
       return 0;

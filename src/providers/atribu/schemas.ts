@@ -1,8 +1,9 @@
 import type { Column } from '../../core/columns.js';
 
-// Columns in the documented order (api-docs/atribu-customers-journey.txt). Timestamps stay the
-// ISO 8601 text the API sends: the schema has no timestamp type, and the text is already UTC,
-// sortable and read as TIMESTAMP by DuckDB and BigQuery.
+// Columns in the documented order (api-docs/atribu-customers-journey.txt). conversion_time and
+// event_time are timestamps: the docs give ISO 8601 with a zone (`2026-03-22T14:30:00Z`, and
+// cursors with `+00:00`), stored as UTC instants in CSV, Parquet and PostgreSQL, kept as sent in
+// NDJSON. A time without a zone names no instant and stops the run (pipeline/timestamps.ts).
 
 const s = (name: string, nullable: boolean, description?: string): Column => ({ name, type: 'string', nullable, description });
 
@@ -17,7 +18,7 @@ export const CUSTOMERS_COLUMNS: readonly Column[] = [
   s('source', true, 'e.g. ig, fb, google'),
   { name: 'revenue', type: 'double', nullable: true, description: 'revenue attributed to this conversion' },
   s('revenue_type', true, 'cash, pipeline or gross'),
-  s('conversion_time', false, 'ISO 8601 UTC'),
+  { name: 'conversion_time', type: 'timestamp', nullable: false, description: 'when the conversion happened (the API sends ISO 8601 with a zone)' },
   { name: 'time_to_complete_seconds', type: 'int64', nullable: true, description: 'first touch to conversion' },
   { name: 'touch_count', type: 'int32', nullable: true },
   { name: 'touch_channels', type: 'json', nullable: true, description: 'distinct channels across the touchpoints (JSON array)' },
@@ -52,7 +53,7 @@ export const JOURNEY_COLUMNS: readonly Column[] = [
   { name: 'event_index', type: 'int32', nullable: false, description: "0-based position in the customer's timeline" },
   s('event_type', false, 'page_view, lead_created, payment_received, ...'),
   s('event_name', false),
-  s('event_time', false, 'ISO 8601 UTC'),
+  { name: 'event_time', type: 'timestamp', nullable: false, description: 'when the event happened (the API sends ISO 8601 with a zone)' },
   s('url', true, 'web events only'),
   s('path', true),
   s('channel', true),

@@ -11,6 +11,7 @@ export const mbuzzProvider: Provider = {
   baseUrlEnv: 'MBUZZ_BASE_URL',
   datasets: MBUZZ_DATASETS,
   dates: 'start_date/end_date (inclusive UTC days)',
+  times: "no time-of-day columns: date is the UTC day (the server runs in UTC); spend_date is the day the ad platform reports, in the advertiser's time zone.",
   // The server answers an unknown channel with nothing at all: refuse it before asking.
   checkFilter(filter, values) {
     if (filter !== 'channel') return undefined;

@@ -86,7 +86,7 @@ export const FUNNEL_PROPERTY_NAMES_COLUMNS: readonly Column[] = [
 
 export const EXPORT_COLUMNS: readonly Column[] = [
   str('event', 'event name'),
-  i64('time', 'properties.time: seconds since the epoch'),
+  { name: 'time', type: 'timestamp', timeFormat: 'epoch-seconds', nullable: false, description: 'properties.time: seconds since the epoch (UTC; shifted by the project time zone for projects created before 2023)' },
   str('distinct_id', 'properties.distinct_id (numbers become text)', true),
   str('insert_id', 'properties.$insert_id (deduplication key)', true),
   { name: 'properties', type: 'json', nullable: false, description: 'every other property, as JSON text' },

@@ -8,5 +8,6 @@ export const sealmetricsProvider: Provider = {
   baseUrlEnv: 'SEALMETRICS_BASE_URL',
   datasets: SEALMETRICS_DATASETS,
   dates: 'date_range=YYYYMMDD,YYYYMMDD',
+  times: 'no time-of-day columns: date is the day as Sealmetrics reports it (the API does not state its time zone).',
   sandbox: async () => (await import('../../sandbox/sealmetrics/mount.js')).sandboxProvider,
 };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeTimestamp, toRow } from '../../../src/providers/attributionhub/records.js';
+import { CONVERSIONS_COLUMNS, normalizeTimestamp, toRow } from '../../../src/providers/attributionhub/records.js';
+import { inWindow } from '../../../src/core/window-rows.js';
+import { checkTimestamps } from '../../../src/pipeline/timestamps.js';
 import { IntegrityError } from '../../../src/core/errors.js';
 
 describe('normalizeTimestamp', () => {
@@ -11,7 +13,9 @@ describe('normalizeTimestamp', () => {
       ['2025-07-01T23:59:59+02:00', '2025-07-01T21:59:59Z'],
       ['2025-07-01T00:30:00-0330', '2025-07-01T04:00:00Z'],
       ['2025-03-05 15:14', '2025-03-05T15:14:00Z'],
-      ['2025-03-05T15:14:00.25Z', '2025-03-05T15:14:00.250Z'],
+      ['2025-03-05T15:14:00.25Z', '2025-03-05T15:14:00.25Z'],
+      ['2025-03-05 15:14:00.123456', '2025-03-05T15:14:00.123456Z'],
+      ['2025-03-05 15:14:00 +01:00', '2025-03-05T14:14:00Z'],
       ['2024-12-31 23:59:59', '2024-12-31T23:59:59Z'],
       [' 2025-03-05 15:14:00 ', '2025-03-05T15:14:00Z'],
     ];
@@ -45,8 +49,14 @@ describe('toRow', () => {
     expect(toRow({ timestamp: '2025-03-05 14:31:00' })).toMatchObject({ conversion_meta_type: null, conversion_meta_id: null, email: null });
   });
 
-  it('fails on a timestamp it cannot read rather than writing a wrong one', () => {
-    expect(() => toRow({ timestamp: 'March 5' })).toThrow(IntegrityError);
-    expect(() => toRow({})).toThrow('attributionhub: a record\'s timestamp is missing, not a date-time');
+  it('hands a timestamp it cannot read on as it came, for the pipeline to refuse with its window', async () => {
+    expect(toRow({ timestamp: 'March 5' }).timestamp).toBe('March 5');
+    expect(toRow({}).timestamp).toBeNull();
+    const batch = inWindow({ from: '2025-03-05', to: '2025-03-05' }, [toRow({ timestamp: '2025-03-05 14:31:00' }), toRow({ timestamp: '2025-02-30 10:00:00' })]);
+    const run = async () => {
+      for await (const _ of checkTimestamps('attributionhub:conversions', CONVERSIONS_COLUMNS, (async function* () { yield batch; })()));
+    };
+    await expect(run()).rejects.toThrow(IntegrityError);
+    await expect(run()).rejects.toThrow('attributionhub:conversions 2025-03-05: column timestamp holds "2025-02-30 10:00:00", not an ISO 8601 date-time');
   });
 });
