@@ -1,7 +1,7 @@
 import type { CredentialSpec, DatasetDef, ParamSpec } from '../types.js';
 import { attributionHubDryRun } from './dry-run.js';
 import { conversionsInput, CONVERSION_FILTERS, SESSION_FILTERS } from './filters.js';
-import { CONVERSIONS_COLUMNS } from './records.js';
+import { CONVERSIONS_COLUMNS } from './schemas.js';
 
 // What AttributionHub's dataset is; how it is read is run.ts, loaded by the first export.
 

@@ -1,5 +1,7 @@
-import type { Column, Row } from '../../core/columns.js';
+import type { Row } from '../../core/columns.js';
 import { microsFromIso, rfc3339 } from '../../writers/timestamps.js';
+
+export { CONVERSIONS_COLUMNS } from './schemas.js';
 
 // A conversion record as a flat, typed row: conversion_meta's two fields become columns, and the
 // timestamp becomes one form whichever of the two the API used.
@@ -9,14 +11,6 @@ import { microsFromIso, rfc3339 } from '../../writers/timestamps.js';
 // unambiguous RFC 3339 UTC form (NDJSON too: this row is built here, not the API's bytes);
 // CSV, Parquet and PostgreSQL store the instant.
 
-export const CONVERSIONS_COLUMNS: readonly Column[] = [
-  { name: 'timestamp', type: 'timestamp', nullable: false, description: 'session start (the API sends YYYY-MM-DD HH:MM:SS, UTC)' },
-  { name: 'email', type: 'string', nullable: true, description: 'if captured at conversion' },
-  { name: 'conversion_page', type: 'string', nullable: true, description: 'URL where the conversion fired' },
-  { name: 'previous_page', type: 'string', nullable: true, description: 'URL visited just before' },
-  { name: 'conversion_meta_type', type: 'string', nullable: true, description: 'hubspot_form, html_form, custom_event, ...' },
-  { name: 'conversion_meta_id', type: 'string', nullable: true, description: 'the conversion point id (form or event id)' },
-];
 
 /**
  * Either form the API uses, as RFC 3339 UTC (writers/timestamps.ts): a zone-less time is UTC, as
