@@ -44,9 +44,11 @@ const SIZES = [
 ];
 
 /** Peak RSS by size, format and destination. */
-export async function memoryRuns(bin, outDir, { quick }) {
+export async function memoryRuns(bin, outDir, { quick, sizes }) {
   const lines = ['### Peak RSS by size, format and destination', '', '| rows | output | wall s | client CPU s | peak RSS MB | exit |', '|---:|---|---:|---:|---:|---|'];
-  for (const [label, scale, from, to, kind] of quick ? [['~100k', 0.25, '2026-04-01', '2026-05-19', 'bench']] : SIZES) {
+  // sizes: the labels to run (--sizes 300k,1M), all three by default
+  const chosen = SIZES.filter(([label]) => !sizes || sizes.includes(label.slice(1)));
+  for (const [label, scale, from, to, kind] of quick ? [['~100k', 0.25, '2026-04-01', '2026-05-19', 'bench']] : chosen) {
     const server = await startServer(kind, { env: 'live', scale, from, to, latency: 0 }, { bin });
     const env = { MBUZZ_BASE_URL: server.url, MBUZZ_API_KEY: KEYS.live };
     const base = `${bin} export conversions --from ${from} --to ${to} --quiet`;

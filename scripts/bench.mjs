@@ -4,7 +4,7 @@
 //
 //   node scripts/bench.mjs                      scenarios (a) and (b) and start-up; report in bench-out/report.md
 //   node scripts/bench.mjs --scenario b         one scenario (a, b, startup, memory, profile, verify)
-//   node scripts/bench.mjs --memory             also peak RSS at 300k, 1M and 10M rows per format (slow)
+//   node scripts/bench.mjs --memory             also peak RSS at 300k, 1M and 10M rows per format (slow; --sizes 300k,1M for fewer)
 //   node scripts/bench.mjs --destinations       also ~1M rows into a file, partitions, S3 and PostgreSQL (bench-destinations.mjs)
 //   node scripts/bench.mjs --profile            top self-time functions of one NDJSON export (node --cpu-prof)
 //   node scripts/bench.mjs --verify             the bench server's answers equal the sandbox's, byte for byte
@@ -136,7 +136,7 @@ const sections = [];
 if (wanted('verify')) sections.push(await verifyServer());
 for (const id of ['a', 'b']) if (wanted(id)) sections.push(table(await runScenario(id)));
 if (wanted('startup')) sections.push(await startupRuns(bin, quick ? 5 : 21, before));
-if (wanted('memory')) sections.push(await memoryRuns(bin, outDir, { quick, serverKind }));
+if (wanted('memory')) sections.push(await memoryRuns(bin, outDir, { quick, serverKind, sizes: opt('sizes')?.split(',') }));
 if (wanted('profile')) sections.push(await profileRun(bin, outDir, SCENARIOS.a, { quick }));
 // Every destination (file, partitions, S3 object and prefix, PostgreSQL), each its own servers
 if (wanted('destinations')) sections.push(destinationRuns(bin, { quick }));
