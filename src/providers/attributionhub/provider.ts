@@ -9,6 +9,6 @@ export const attributionhubProvider: Provider = {
   baseUrlEnv: 'ATTRIBUTIONHUB_BASE_URL',
   datasets: ATTRIBUTIONHUB_DATASETS,
   dates: 'start_date/end_date in the POST body',
-  times: 'timestamp is an instant: the docs say ISO 8601 UTC and their sample is YYYY-MM-DD HH:MM:SS with no zone, so a time without a zone is read as UTC (one with an offset is converted). Every format, NDJSON included, gets RFC 3339 UTC (2025-03-05T15:14:00Z); CSV, Parquet and PostgreSQL store it as a UTC timestamp.',
+  times: 'timestamp is an instant: the docs say ISO 8601 UTC and their sample is YYYY-MM-DD HH:MM:SS with no zone, so a time without a zone is read as UTC (one with an offset is converted). Every format, NDJSON included, gets RFC 3339 UTC (2025-03-05T15:14:00Z); CSV and Parquet store it as a UTC timestamp (mbuzz schema --as sql types it TIMESTAMPTZ).',
   sandbox: async () => (await import('../../sandbox/attributionhub/mount.js')).sandboxProvider,
 };

@@ -9,6 +9,6 @@ export const mixpanelProvider: Provider = {
   baseUrlEnv: 'MIXPANEL_BASE_URL',
   datasets: MIXPANEL_DATASETS,
   dates: 'reports: unit/interval (whole periods overlapping --from..--to are kept); mixpanel:export: from_date/to_date',
-  times: "mixpanel:export's time is epoch seconds, stored as a UTC timestamp in CSV, Parquet and PostgreSQL (NDJSON keeps the number). Mixpanel counts it in UTC for projects created from 1 January 2023; for older projects it is the project's local time counted as if it were UTC, so those instants are off by the project's UTC offset (correct them with the project's time zone). Report datasets have no times: their dates and periods are in the project's time zone.",
+  times: "mixpanel:export's time is epoch seconds, stored as a UTC timestamp in CSV and Parquet, TIMESTAMPTZ in mbuzz schema --as sql (NDJSON keeps the number). Mixpanel counts it in UTC for projects created from 1 January 2023; for older projects it is the project's local time counted as if it were UTC, so those instants are off by the project's UTC offset (correct them with the project's time zone). Report datasets have no times: their dates and periods are in the project's time zone.",
   sandbox: async () => (await import('../../sandbox/mixpanel/mount.js')).sandboxProvider,
 };
