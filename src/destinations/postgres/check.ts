@@ -1,11 +1,11 @@
 import type { ClientBase } from 'pg';
 import { UsageError } from '../../core/errors.js';
 import { createTableNamed } from '../../schema/ddl.js';
-import { connectFailure } from './errors.js';
 import { createLoadsTable, loadsTableName, LOADS_COLUMNS } from './loads.js';
-import { resolvePassword, type PasswordOptions } from './password.js';
+import type { PasswordOptions } from './password.js';
+import { withSession } from './connect.js';
 import { checkSpec, type PgTableSpec } from './scope.js';
-import { openSession, type PgSession } from './session.js';
+import type { PgSession } from './session.js';
 import { columnDifferences, KIND_NAMES, missingOrRetyped, readTable } from './table-shape.js';
 import { qualified, quoteIdent } from './table-name.js';
 import type { PgTarget } from './url.js';
@@ -27,23 +27,12 @@ export interface PgCheckResult {
 
 export async function checkPostgresTarget(target: PgTarget, spec: PgTableSpec, options: PasswordOptions = {}): Promise<PgCheckResult> {
   checkSpec(spec);
-  const password = await resolvePassword(target, options);
-  let session: PgSession;
-  try {
-    session = await openSession(target, password.password);
-  } catch (err) {
-    throw connectFailure(err, target, password);
-  }
-  try {
+  return withSession(target, options, async ({ session, password }) => {
     const { schema, name } = await resolveTable(session, target);
     const created = await ensureTables(session.client, schema, name, spec, target);
     await checkPrivileges(session.client, schema, name, target);
     return { schema, table: name, created, warnings: password.warnings };
-  } catch (err) {
-    throw connectFailure(err, target, password);
-  } finally {
-    await session.end();
-  }
+  });
 }
 
 /** The schema and name the target's table= means on this connection; the schema must exist. */

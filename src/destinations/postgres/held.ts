@@ -1,10 +1,9 @@
 import type { ClientBase } from 'pg';
 import { UsageError } from '../../core/errors.js';
-import { connectFailure } from './errors.js';
 import { loadsTableName } from './loads.js';
-import { resolvePassword, type PasswordOptions } from './password.js';
+import type { PasswordOptions } from './password.js';
+import { withSession } from './connect.js';
 import { scopeWhere } from './scope.js';
-import { openSession } from './session.js';
 import { resolveTable } from './check.js';
 import { qualified, quoteIdent } from './table-name.js';
 import { readTable } from './table-shape.js';
@@ -39,14 +38,7 @@ export interface HeldQuery extends PasswordOptions {
 }
 
 export async function readHeldTable(target: PgTarget, q: HeldQuery): Promise<HeldTable> {
-  const password = await resolvePassword(target, q);
-  let session;
-  try {
-    session = await openSession(target, password.password);
-  } catch (err) {
-    throw connectFailure(err, target, password);
-  }
-  try {
+  return withSession(target, q, async ({ session }) => {
     const { schema, name } = await resolveTable(session, target);
     const { client } = session;
     const info = await readTable(client, qualified(schema, name));
@@ -61,11 +53,7 @@ export async function readHeldTable(target: PgTarget, q: HeldQuery): Promise<Hel
       held.push({ dataset: s.dataset, filters: s.filters, days: await countDays(client, qualified(schema, name), q.dateColumnOf(s.dataset), s.filters, days) });
     }
     return { schema, table: name, columns: info.columns.map((c) => c.name), scopes: held };
-  } catch (err) {
-    throw connectFailure(err, target, password);
-  } finally {
-    await session.end();
-  }
+  });
 }
 
 /** Each (dataset, filters) loaded, with the union of the days its loads covered. */

@@ -8,9 +8,9 @@ import { CopySink } from './copy-sink.js';
 import { writeCopyRows } from './encode.js';
 import { connectFailure, loadFailure } from './errors.js';
 import { recordLoad } from './loads.js';
-import { resolvePassword, type PasswordOptions } from './password.js';
+import type { PasswordOptions } from './password.js';
+import { connect } from './connect.js';
 import { checkScope, checkSpec, describeScope, scopeWhere, type LoadScope, type PgTableSpec } from './scope.js';
-import { openSession, type PgSession } from './session.js';
 import { qualified, quoteIdent } from './table-name.js';
 import { readTable } from './table-shape.js';
 import type { PgTarget } from './url.js';
@@ -58,13 +58,8 @@ export async function openPostgresLoad(target: PgTarget, options: PostgresLoadOp
   checkSpec(spec);
   const scope: LoadScope = { ...options.scope, days: [...new Set(options.scope.days)].sort() };
   checkScope(spec, scope);
-  const password = await resolvePassword(target, options);
-  let session: PgSession;
-  try {
-    session = await openSession(target, password.password);
-  } catch (err) {
-    throw connectFailure(err, target, password);
-  }
+  // the session outlives this function: the COPY runs until the export commits or aborts
+  const { session, password } = await connect(target, options);
   const { client } = session;
   const startedAt = new Date();
   const loadId = randomUUID();
