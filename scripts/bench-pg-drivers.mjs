@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { conversions, DAY0 } from './bench-rows.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -30,48 +31,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dist = (p) => import(join(ROOT, 'dist', p));
 const need = (name) => createRequire(join(MODULES, 'x.js'))(name);
 
-// Deterministic conversions-shaped rows, as in scripts/bench-writers.mjs.
-const CHANNELS = ['paid_search', 'organic_search', 'paid_social', 'organic_social', 'email', 'display', 'affiliate', 'referral', 'video', 'ai', 'direct', 'other'];
-const MODELS = ['First Touch', 'Last Touch', 'Linear', 'Time Decay', 'U-Shaped', 'Participation', 'Markov', 'Shapley'];
-const ALGOS = ['first_touch', 'last_touch', 'linear', 'time_decay', 'u_shaped', 'participation', 'markov_chain', 'shapley_value'];
-const CAMPAIGNS = Array.from({ length: 200 }, (_, i) => (i % 17 === 0 ? `spring, "sale" ${i}` : `campaign_${i}`));
-const DAY0 = Date.UTC(2026, 3, 1);
-async function* conversions(n) {
-  let seed = 42;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < n; i++) {
-    const hasRevenue = rand() < 0.7;
-    const revenue = hasRevenue ? Math.round(rand() * 50000) / 100 : null;
-    const idx = rand() < 0.9 ? Math.floor(rand() * 5) : null;
-    yield {
-      date: new Date(DAY0 + Math.floor(i / 25000) * 86400000).toISOString().slice(0, 10),
-      type: 'conversion',
-      name: ['purchase', 'signup', 'trial_start', 'demo_booked', 'upgrade'][i % 5],
-      funnel: i % 4 === 0 ? null : 'checkout',
-      attribution_model: MODELS[i % 8],
-      algorithm: ALGOS[i % 8],
-      channel: CHANNELS[Math.floor(rand() * 12)],
-      credit: Math.round(rand() * 10000) / 10000,
-      revenue,
-      revenue_credit: hasRevenue ? Math.round(revenue * 2500) / 10000 : null,
-      currency: hasRevenue ? 'USD' : null,
-      utm_source: rand() < 0.8 ? `source_${Math.floor(rand() * 20)}` : null,
-      utm_medium: rand() < 0.8 ? ['cpc', 'email', 'social'][Math.floor(rand() * 3)] : null,
-      utm_campaign: rand() < 0.8 ? CAMPAIGNS[Math.floor(rand() * 200)] : null,
-      is_acquisition: rand() < 0.3,
-      properties: { order_id: `ord_${Math.floor(i / 8)}`, plan: i % 3 ? 'pro' : 'team', items: 1 + (i % 4) },
-      journey_position: idx === null ? null : ['first_touch', 'assisted', 'last_touch'][Math.min(idx, 2)],
-      touchpoint_index: idx,
-      journey_length: idx === null ? null : 5,
-      days_to_conversion: rand() < 0.9 ? Math.floor(rand() * 60) : null,
-    };
-  }
-}
 
 async function prepare(run) {
   const { CONVERSIONS_COLUMNS } = await dist('providers/mbuzz/schemas.js');
