@@ -5,6 +5,7 @@ import { truthCount } from '../../src/sandbox/truth.js';
 import { ATRIBU_SANDBOX_KEYS } from '../../src/sandbox/atribu/keys.js';
 import { ATTRIBUTIONHUB_SANDBOX_KEYS } from '../../src/sandbox/attributionhub/mount.js';
 import { SANDBOX_PROJECT_ID, SANDBOX_SA_SECRET, SANDBOX_SA_USERNAME } from '../../src/sandbox/mixpanel/keys.js';
+import { expectedConversions } from '../providers/attributionhub/expected-rows.js';
 import { NOW, runCli, TEST_KEY, useSandbox } from './harness.js';
 
 // `mbuzz export --dry-run` through the real CLI against a sandbox that logs every request it
@@ -25,11 +26,19 @@ beforeAll(() => {
   });
 });
 
-/** The requests the sandbox answers while `f` runs (its log is written before each answer ends). */
+const stats = async () => ((await (await fetch(`${sb.url}/_sandbox/stats`)).json()) as { requests: number }).requests;
+
+/**
+ * The requests the sandbox answers while `f` runs: as many as its own counter says it received
+ * (waiting for their log lines, which reach us through a pipe), so none is missed by a race.
+ */
 async function requestsDuring<T>(f: () => Promise<T>): Promise<{ result: T; requests: string[] }> {
   served = [];
+  const before = await stats();
   const result = await f();
-  await new Promise((r) => setTimeout(r, 50));
+  const received = (await stats()) - before;
+  for (let waited = 0; served.length < received && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+  expect(served, 'the sandbox logged every request its counter saw').toHaveLength(received);
   return { result, requests: served };
 }
 
@@ -204,7 +213,9 @@ describe('--dry-run for other providers: quota use', () => {
     // the real run: its rows and requests
     const real = await requestsDuring(() => runCli(['export', 'attributionhub:conversions', '--range', '7d'], { env: ah(ATTRIBUTIONHUB_SANDBOX_KEYS.standard) }));
     expect(real.result.code).toBe(0);
-    expect(d.rows).toBe(real.result.stdout.toString().trimEnd().split('\n').length);
+    // the sandbox's own records for --range 7d (the 7 complete days before NOW's)
+    expect(d.rows).toBe(expectedConversions({ seed: 1, scale: 1, now: NOW, dataStart: '2025-01-01' }, { start_date: '2026-05-13', end_date: '2026-05-19' }).length);
+    expect(real.result.stdout.toString().trimEnd().split('\n')).toHaveLength(d.rows!);
     expect(d.requests).toEqual({ count: real.requests.length, exact: true });
     expect(d.quota).toMatchObject({ spend: real.requests.length, spentByDryRun: 1 });
     const exhausted = await runCli(['export', 'attributionhub:conversions', '--range', '7d', '--dry-run'], { env: ah(ATTRIBUTIONHUB_SANDBOX_KEYS.exhausted) });

@@ -81,6 +81,8 @@ describe('mbuzz export -o s3://', () => {
       ['s3://mbuzz-test/bad.csv', { AWS_SECRET_ACCESS_KEY: 'wrong-secret-0123456789abcdef' }, /^mbuzz: cannot write s3:\/\/mbuzz-test\/bad\.csv: the AWS credentials were refused \(SignatureDoesNotMatch\)$/],
       ['s3://mbuzz-test/none.csv', { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }, /^mbuzz: cannot write s3:\/\/mbuzz-test\/none\.csv: no AWS credentials found/],
     ];
+    const requests = async () => ((await (await fetch(`${sb.url}/_sandbox/stats`)).json()) as { requests: number }).requests;
+    const before = await requests();
     for (const [url, extra, message] of cases) {
       const r = await exportTo(url, extra);
       expect([url, r.code]).toEqual([url, 2]);
@@ -89,6 +91,8 @@ describe('mbuzz export -o s3://', () => {
       expect(r.stderr).not.toContain(READ_ONLY.secretAccessKey);
       expect(r.stderr).not.toContain('wrong-secret');
     }
+    // none of them reached the API: the S3 check comes before the first request
+    expect(await requests()).toBe(before);
     expect(await s3.keys('ro')).toEqual([]);
     expect(await s3.uploads()).toEqual([]);
   });

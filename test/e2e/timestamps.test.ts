@@ -106,6 +106,10 @@ describe('timestamps: Atribu conversion_time in every format', () => {
     const mixpanel = json.find((d) => d.name === 'mixpanel:export')!;
     expect(mixpanel.times).toMatch(/projects created from 1 January 2023.*older projects/);
     expect(mixpanel.columns.find((c) => c.name === 'time')).toEqual({ name: 'time', type: 'timestamp', nullable: false, timeFormat: 'epoch-seconds' });
+    // Every dataset's instants, written out by hand (the e2e readers take column types from the
+    // schemas, so a column turned back into a string would pass there): exactly these, no more.
+    const stamps = json.flatMap((d) => d.columns.filter((c) => c.type === 'timestamp').map((c) => `${d.name}.${c.name}`)).sort();
+    expect(stamps).toEqual(['atribu:customers.conversion_time', 'atribu:journey.event_time', 'atribu:journeys.event_time', 'attributionhub:conversions.timestamp', 'mixpanel:export.time']);
   });
 });
 
