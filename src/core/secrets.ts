@@ -35,9 +35,17 @@ export function redact(text: string, secrets: readonly string[]): string {
  */
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@:]*)(:[^\s/?#@]*)?@/gi;
 
+/**
+ * A password given as a URL's query parameter (`postgresql://u@host/db?password=...`, libpq's
+ * form; `sslpassword` unlocks a client key): masked like userinfo, whether or not anything parsed
+ * the URL first (a usage error can stop a run before it does).
+ */
+const QUERY_PASSWORD = /([?&](?:password|sslpassword|passwd|pwd)=)[^&#\s]*/gi;
+
 export function maskUrlUserinfo(text: string): string {
-  if (!text.includes('@')) return text;
-  return text.replace(USERINFO, (_m, scheme: string, user: string, password: string | undefined) => (password !== undefined ? `${scheme}${user}:****@` : `${scheme}****@`));
+  const masked = text.includes('=') ? text.replace(QUERY_PASSWORD, '$1****') : text;
+  if (!masked.includes('@')) return masked;
+  return masked.replace(USERINFO, (_m, scheme: string, user: string, password: string | undefined) => (password !== undefined ? `${scheme}${user}:****@` : `${scheme}****@`));
 }
 
 // C0 controls (ESC, BEL, CR, LF, ...), DEL, C1 controls, and the Unicode direction overrides that

@@ -13,6 +13,11 @@ describe('maskUrlUserinfo', () => {
     ['http://host:8080/path?mail=a@b.c', 'http://host:8080/path?mail=a@b.c'], // no userinfo: untouched
     ['mailto a@b.c and host:1@x', 'mailto a@b.c and host:1@x'],
     ['socks5://u:p:with:colons@h', 'socks5://u:****@h'],
+    // libpq's password as a query parameter, first or later, and with userinfo too
+    ['postgresql://h:5432/db?password=PgSecret123&table=t', 'postgresql://h:5432/db?password=****&table=t'],
+    ['postgresql://h/db?table=t&sslpassword=KeyPass99 done', 'postgresql://h/db?table=t&sslpassword=**** done'],
+    ['postgres://u:p1@h/db?PASSWORD=p2', 'postgres://u:****@h/db?PASSWORD=****'],
+    ['https://h/x?passwords_seen=3', 'https://h/x?passwords_seen=3'], // another parameter: untouched
   ])('%s', (input, out) => {
     expect(maskUrlUserinfo(input)).toBe(out);
   });

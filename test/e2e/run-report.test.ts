@@ -112,6 +112,23 @@ describe('--report', () => {
     expect(r.reason).toContain('unknown channel "emial"');
   });
 
+  it('masks a PostgreSQL password given as ?password= in -o, in the report and on stderr, even when the run stops at a usage error', async () => {
+    const report = join(sub('pg-password'), 'report.json');
+    const secret = 'PgSecret123-report';
+    const target = `postgresql://u@127.0.0.1:1/db?password=${secret}&table=conv`;
+    // a bad --channel stops the run before the URL is read
+    const usage = await runCli(['export', 'conversions', '--from', '2026-05-19', '--channel', 'emial', '-o', target, '--report', report], { env: env() });
+    expect(usage.code).toBe(2);
+    const text = readFileSync(report, 'utf8');
+    expect(text).toContain('?password=****');
+    expect(text + usage.stderr).not.toContain(secret);
+    // a dry run reads it and plans: the report goes to stderr
+    const dry = await runCli(['export', 'conversions', '--from', '2026-05-19', '-o', target, '--dry-run', '--json', '--report', '-'], { env: env() });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain('?password=****');
+    expect(dry.stderr + dry.stdout.toString()).not.toContain(secret);
+  });
+
   it('on SIGTERM: exit 143, the windows completed so far', async () => {
     const work = sub('term');
     const report = join(work, 'report.json');

@@ -1,3 +1,4 @@
+import { registerSecret } from '../../core/secrets.js';
 import { UsageError } from '../../core/errors.js';
 import { parseTableName, tableText, type TableName } from './table-name.js';
 
@@ -94,6 +95,8 @@ export function parsePostgresUrl(text: string, options: ParseOptions = {}): PgTa
   if (path.includes('/')) throw new UsageError(`${where}: the path is the database name and cannot contain /`);
   const database = q.dbname ?? (path || undefined) ?? nonEmpty(vars.PGDATABASE) ?? user;
   const urlPassword = q.password ?? (url.password ? decode(url.password, 'password') : undefined);
+  // masked in every message from here on, decoded as well as written (the URL's form is masked by maskText)
+  registerSecret(urlPassword);
 
   const mode = (q.sslmode ?? nonEmpty(vars.PGSSLMODE) ?? 'prefer') as SslMode;
   if (!SSL_MODES.includes(mode)) throw new UsageError(`${where}: sslmode must be one of ${SSL_MODES.join(', ')}`);
