@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { truthCount } from '../../src/sandbox/truth.js';
@@ -127,6 +127,27 @@ describe('--report', () => {
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stderr).toContain('?password=****');
     expect(dry.stderr + dry.stdout.toString()).not.toContain(secret);
+  });
+
+  it('refuses a report path that is a file the run writes or reads, and leaves that file as it was (exit 2, no request)', async () => {
+    const work = sub('report-over');
+    const out = join(work, 'out.csv');
+    const state = join(work, 'state.json');
+    writeFileSync(out, 'the user\'s file\n');
+    writeFileSync(state, '{"not":"touched"}\n');
+    const before = await stats(sb.url);
+    for (const [args, message] of [
+      [['--from', '2026-05-19', '-o', out, '--report', out], /is the output/],
+      [['-o', join(work, 'parts'), '--partition-by', 'date', '--state', state, '--report', state], /is the --state file/],
+      [['--from', '2026-05-19', '-o', join(work, 'parts'), '--partition-by', 'date', '--report', join(work, 'parts', '_manifest.json')], /inside the output directory/],
+    ] as const) {
+      const res = await runCli(['export', 'conversions', ...args], { env: env() });
+      expect([res.code, res.stderr]).toEqual([2, expect.stringMatching(message)]);
+    }
+    expect(await stats(sb.url)).toBe(before);
+    expect(readFileSync(out, 'utf8')).toBe('the user\'s file\n');
+    expect(readFileSync(state, 'utf8')).toBe('{"not":"touched"}\n');
+    expect(existsSync(join(work, 'parts', '_manifest.json'))).toBe(false);
   });
 
   it('on SIGTERM: exit 143, the windows completed so far', async () => {

@@ -83,7 +83,7 @@ Exit codes: 0 ok, 1 unexpected, 2 usage/config, 3 auth, 4 rejected/quota, 5 serv
     // the flag parser, the pipeline, providers' readers and the HTTP client load only when an export runs
     const { parseExportFlags, parseReportFlags } = await import('./options.js');
     // --report first: once its path is known to be writable, every later outcome is in the report
-    const view = await parseReportFlags(raw);
+    const view = await parseReportFlags(dataset, raw);
     invocation.report.path = view.report;
     const progressGiven = cmd.getOptionValueSource('progress') === 'cli';
     const flags = parseExportFlags(dataset, raw, progressGiven);

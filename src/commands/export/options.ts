@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { isDayWord, parseIsoDate } from '../../core/dates.js';
-import { resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath, sep } from 'node:path';
 import { FORMATS, type Format } from '../../writers/types.js';
 import type { ExportFlags } from '../../pipeline/request.js';
 import { parseShard } from '../../pipeline/shard.js';
@@ -105,10 +105,26 @@ export function parseExportFlags(dataset: string, raw: RawExportFlags, progressG
   if (raw.datasets !== undefined) flags.datasets = list([raw.datasets]);
   if (raw.shard !== undefined) flags.shard = parseShard(raw.shard);
   if (raw.dryRun) flags.dryRun = true;
-  if (raw.report !== undefined && raw.output !== undefined && raw.report !== '-' && resolvePath(raw.report) === resolvePath(raw.output)) {
-    throw new UsageError(`--report ${raw.report} is the output: name another file`);
-  }
   return flags;
+}
+
+/**
+ * The report is written last, over whatever its path holds: it must not be a file this run
+ * writes or reads (the output, its manifest, the --state file) nor inside an output directory
+ * (partitions, `export all`), where it would replace a partition or the directory's manifest.
+ */
+function checkReportPath(report: string, dataset: string, raw: RawExportFlags): void {
+  const path = resolvePath(report);
+  const refuse = (what: string) => {
+    throw new UsageError(`--report ${report} is ${what}: name another file`);
+  };
+  if (raw.state !== undefined && path === resolvePath(raw.state)) refuse('the --state file');
+  const output = raw.output;
+  if (output === undefined || output === '-' || /^[a-z][a-z0-9+.-]*:\/\//i.test(output)) return; // stdout, s3://, postgresql://
+  const out = resolvePath(output);
+  if (path === out) refuse('the output');
+  if (path === `${out}.manifest.json`) refuse("the output's manifest");
+  if ((raw.partitionBy !== undefined || dataset === 'all') && path.startsWith(`${out}${sep}`)) refuse(`inside the output directory ${output}`);
 }
 
 /**
@@ -116,13 +132,15 @@ export function parseExportFlags(dataset: string, raw: RawExportFlags, progressG
  * path is known good, holds every later usage error). A dry run writes no file: its plan goes to
  * stdout (--json for JSON), and only `--report -` (stderr) goes with it.
  */
-export async function parseReportFlags(raw: Pick<RawExportFlags, 'report' | 'json' | 'dryRun'>): Promise<{ report?: string; json: boolean }> {
+export async function parseReportFlags(dataset: string, raw: RawExportFlags): Promise<{ report?: string; json: boolean }> {
   if (raw.json && !raw.dryRun) throw new UsageError("--json goes with --dry-run (the plan as JSON); a run's own record is --report FILE");
   if (raw.report === undefined) return { json: raw.json === true };
   const report = nonEmpty('--report', raw.report);
   if (raw.dryRun && report !== '-') throw new UsageError('--dry-run writes no file: --dry-run --json prints the plan as JSON on stdout (--report - writes the report on stderr)');
   // a regular file or nothing, in a writable directory: refused now rather than lost at the end
   if (report === '-') return { report, json: raw.json === true };
+  // before the path is taken: the report of a refused run is written too, and must not land there
+  checkReportPath(report, dataset, raw);
   // a symlink of ours to a regular file is written through, as -o is
   const { checkFileTarget } = await import('../../destinations/file-target.js');
   return { report: await checkFileTarget(report, ''), json: raw.json === true };
