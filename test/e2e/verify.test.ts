@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eachDay } from '../../src/core/dates.js';
@@ -161,6 +161,29 @@ describe('mbuzz verify: days that changed since the export, listed and fixed', (
     const manifest = JSON.parse(readFileSync(`${file}.manifest.json`, 'utf8'));
     expect(manifest.datasets[0]).toMatchObject({ dataset: 'conversions', from: FROM, to: TO, rows: DAYS.reduce((n, d) => n + truthB(d), 0) });
     expect((await verify(b, file)).code).toBe(0);
+  });
+
+  it("--fix writes the held export's rows, never a profile's default filter; a default it cannot undo (fields) is refused, the file untouched", async () => {
+    const file = join(dir.path, 'profiled.ndjson');
+    expect((await exportTo(a, file, '--manifest')).code).toBe(0);
+    // the config verify runs under: a default profile narrowing to one channel
+    const cwd = join(dir.path, 'with-profile');
+    mkdirSync(cwd, { mode: 0o700 });
+    writeFileSync(join(cwd, '.mbuzzrc.yaml'), 'profile: narrow\nprofiles:\n  narrow:\n    channels: [email]\n', { mode: 0o600 });
+    const fixed = await runCli(['verify', file, '--fix'], { env: env(b), cwd });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    // every channel's rows, as the sandbox now holds them
+    const rows = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(rows).toHaveLength(DAYS.reduce((n, d) => n + truthB(d), 0));
+    expect(new Set(rows.map((r) => (JSON.parse(r) as { channel: string }).channel)).size).toBeGreaterThan(1);
+    // a default --fields would change the columns: refused, the file as it was (days differ again first)
+    expect((await exportTo(a, file, '--manifest')).code).toBe(0);
+    writeFileSync(join(cwd, '.mbuzzrc.yaml'), 'profile: narrow\nprofiles:\n  narrow:\n    fields: [date, channel]\n', { mode: 0o600 });
+    const before = sha(file);
+    const refused = await runCli(['verify', file, '--fix'], { env: env(b), cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trimEnd().split('\n').at(-1)).toMatch(/^mbuzz: --fix would write conversions \(no filters, ndjson, --fields date,channel\), but .* holds conversions \(no filters, ndjson\)/);
+    expect(sha(file)).toBe(before);
   });
 
   it('a damaged manifest is exit 2 naming it, before any request', async () => {

@@ -1,4 +1,6 @@
 import type { Env } from '../../core/env.js';
+import { UsageError } from '../../core/errors.js';
+import { describeExport, exportIdentity, sameExport } from '../same-export.js';
 import type { RunObserver } from '../observer.js';
 import type { ExportFlags } from '../request.js';
 import { runPlan } from '../run.js';
@@ -46,8 +48,17 @@ export async function fixDays(check: ExportCheck, req: VerifyRequest, env: Env, 
   };
   const plan = await planExport(flags, env, loaded, observer.say);
   // planExport checked the span from the first day to the last; each run of days is a job of its own
-  const [job] = plan.jobs;
-  plan.jobs = job ? ranges.map((r) => ({ ...job, options: { ...job.options, from: r.from, to: r.to } })) : [];
+  const [planned] = plan.jobs;
+  if (!planned) return { ranges, rows: 0 };
+  // The held export's own filters, never a profile's defaults (as the check counted them): a
+  // default --channel would otherwise rewrite a whole file, or a table's days, with fewer rows.
+  const job = { ...planned, options: { ...planned.options, channels: f.channels, funnel: f.funnel, customer: f.customer, params: { ...planned.options.params, ...(f.params ?? {}) } } };
+  const got = exportIdentity(job.options);
+  const want = { ...got, dataset: id.dataset, filters: id.filters, fields: id.fields ?? null };
+  if (!sameExport(got, want)) {
+    throw new UsageError(`--fix would write ${describeExport(got)}, but ${held.label} holds ${describeExport(want)} (a profile's defaults differ, e.g. its fields): nothing was changed; use a profile without them, or export again with mbuzz export`);
+  }
+  plan.jobs = ranges.map((r) => ({ ...job, options: { ...job.options, from: r.from, to: r.to } }));
   const results = await runPlan(plan, env, observer);
   return { ranges, rows: results.reduce((n, r) => n + r.rows, 0) };
 }
