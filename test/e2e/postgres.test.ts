@@ -50,6 +50,22 @@ describe.skipIf(pgSkipReason !== undefined)(`mbuzz export -o postgresql://${pgSk
     expect(await pg.query('SELECT 1 FROM conv_mbuzz_loads')).toHaveLength(2);
   });
 
+  it('loads integers the server spells 2.0 into INTEGER columns, and keeps a json column\'s digits (sandbox --broken big-numbers)', async () => {
+    const big = await startSandbox(['--broken', 'big-numbers']);
+    try {
+      const r = await runCli(['export', 'conversions', '--from', '2026-03-01', '--to', '2026-03-02', '-o', pg.url({ table: 'bignum' })], { env: { MBUZZ_BASE_URL: big.url, MBUZZ_API_KEY: TEST_KEY } });
+      expect(r.code, r.stderr).toBe(0);
+      // the sandbox's values (only their spelling differs in this mode)
+      const want = truth('2026-03-01', '2026-03-02').map((row) => `${row.date} ${row.touchpoint_index ?? 'null'}`).sort();
+      const got = (await pg.query<{ d: string; t: number | null }>('SELECT date::text AS d, touchpoint_index AS t FROM bignum')).map((x) => `${x.d} ${x.t ?? 'null'}`).sort();
+      expect(got).toEqual(want);
+      const props = await pg.query<{ p: string }>("SELECT properties::text AS p FROM bignum WHERE properties::text LIKE '%12345678901234567890%' LIMIT 1");
+      expect(props).toHaveLength(1);
+    } finally {
+      await big.stop();
+    }
+  });
+
   it('a later run of fewer days (a lookback) replaces only those days; a channel filter only its rows', async () => {
     await exportTo('partial', '2026-03-01', '2026-03-04');
     // marks that a replaced row loses and a kept row keeps

@@ -1,10 +1,11 @@
-import type { Column, Row } from '../../core/columns.js';
+import type { Column, ColumnType, Row } from '../../core/columns.js';
+import { exactInteger, JsonNumber } from '../../json/number.js';
 import { writeLines } from '../../writers/text-batch.js';
 import type { RowWriter } from '../../writers/types.js';
 import { textOf } from '../../writers/values.js';
 
 // Rows as the CSV that `COPY ... FROM STDIN WITH (FORMAT csv)` reads. It differs from the file
-// CSV writer (writers/csv.ts) on purpose, in three places:
+// CSV writer (writers/csv.ts) on purpose, in four places:
 //  - null and the empty string differ: in COPY's CSV an unquoted empty field is NULL and a
 //    quoted one ("") is the empty string. The file writer renders both as an empty field (a
 //    spreadsheet cannot tell them apart either), which COPY would load as NULL: utm_campaign ""
@@ -14,7 +15,17 @@ import { textOf } from '../../writers/values.js';
 // Each value is rendered by the same textOf as the CSV and Parquet writers, so a json column is
 // the same compact JSON text, a date the same YYYY-MM-DD, a boolean true/false.
 
+//  - an integer column's number is plain digits: the server may spell one 2.0 or 1E5 (the CSV
+//    file keeps those digits), which INTEGER and BIGINT refuse; a real fraction keeps its text
+//    and is refused there, never rounded.
+
 const NEEDS_QUOTES = /[",\r\n]/;
+
+/** An integer column's cell: exactly the integer the server sent, in the digits COPY reads. */
+function cellText(type: ColumnType, value: unknown): string {
+  if ((type === 'int32' || type === 'int64') && value instanceof JsonNumber) return exactInteger(value.text)?.toString() ?? value.text;
+  return textOf(type, value);
+}
 
 export function copyField(text: string): string {
   return text === '' || text === '\\.' || NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -29,7 +40,7 @@ export function copyLine(columns: readonly Column[]): (row: Row) => string {
     for (let i = 0; i < width; i++) {
       if (i > 0) line += ',';
       const value = row[names[i]!];
-      if (value !== null && value !== undefined) line += copyField(textOf(types[i]!, value));
+      if (value !== null && value !== undefined) line += copyField(cellText(types[i]!, value));
     }
     return line + '\n';
   };
