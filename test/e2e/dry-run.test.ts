@@ -118,6 +118,15 @@ describe('--dry-run for mbuzz datasets', () => {
     expect(real.result.code).toBe(0);
     expect(real.requests.length).toBeGreaterThanOrEqual(d.requests!.count);
     expect(d.windows!.map((w) => w.rows)).toEqual([count('conversions', '2026-05-18', '2026-05-18'), count('conversions', '2026-05-19', '2026-05-19')]);
+    // one day bigger than a page: its only window is not held by the first page either
+    const one = ['export', 'conversions', '--from', '2026-05-18', '--to', '2026-05-18', '--per-page', '300', '-o', join(dir.path, 'one.ndjson')];
+    expect(count('conversions', '2026-05-18', '2026-05-18')).toBeGreaterThan(300);
+    const plan = (JSON.parse((await runCli([...one, '--dry-run', '--json'], { env: env() })).stdout.toString()) as PlanJson).datasets[0]!;
+    expect(plan.requests!.exact).toBe(false);
+    const ran = await requestsDuring(() => runCli(one, { env: env() }));
+    expect(ran.result.code).toBe(0);
+    expect(ran.requests.length).toBeGreaterThanOrEqual(plan.requests!.count);
+    expect(plan.requests!.count).toBeGreaterThan(1);
   });
 
   it('creates no directory and leaves no file: partitions with --state, and export all', async () => {

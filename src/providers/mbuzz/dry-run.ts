@@ -60,7 +60,10 @@ async function planMbuzz(ctx: PlanContext, dataset: MbuzzDataset, traits: MbuzzP
     // only one, and of the leading windows it holds whole (plan.ts insideProbe: the server sorts by
     // day first, so a window that ends before the page's last row is all in it).
     requests += 1;
-    const held = runs.length === 1 ? 1 : heldByFirstPage(totals, Math.min(perPage, total), !part.open && options.dataset.dateColumn !== undefined);
+    // (one window bigger than a page, a single day, is read like any other big window)
+    const held = total <= perPage ? runs.length : heldByFirstPage(totals, perPage, !part.open && options.dataset.dateColumn !== undefined);
+    // a lone window's first page is the part's, counted above
+    const firstPage = runs.length === 1 ? 0 : 1;
     let splitDay = false;
     runs.forEach((r, i) => {
       const rows = totals[i]!;
@@ -76,12 +79,12 @@ async function planMbuzz(ctx: PlanContext, dataset: MbuzzDataset, traits: MbuzzP
       if (oneDay && (pages <= SPLIT_ABOVE_PAGES || !traits.partitionByChannel)) {
         // read whole, its page edges repaired: page 1, then probes of up to the API's 1000 rows
         // that hold each edge (the last running to the end); at least enough of them for the rest
-        requests += 1 + Math.ceil((rows - perPage) / MAX_PROBE_ROWS);
+        requests += firstPage + Math.ceil((rows - perPage) / MAX_PROBE_ROWS);
         return;
       }
       // cut into runs of days (or, for one day, channel groups) expected to fill 85% of a page,
       // after the page (or the one-row count) that says how big it is
-      requests += 1 + Math.ceil(rows / (FILL * perPage));
+      requests += firstPage + Math.ceil(rows / (FILL * perPage));
       if (traits.partitionByChannel && oneDay) splitDay = true;
     });
     // a day split by channel first counts each channel over the part, once
