@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { truthCount } from '../../src/sandbox/truth.js';
 import { ATRIBU_SANDBOX_KEYS } from '../../src/sandbox/atribu/keys.js';
 import { ATTRIBUTIONHUB_SANDBOX_KEYS } from '../../src/sandbox/attributionhub/mount.js';
-import { SANDBOX_PROJECT_ID, SANDBOX_SA_SECRET, SANDBOX_SA_USERNAME } from '../../src/sandbox/mixpanel/keys.js';
+import { SANDBOX_API_KEY, SANDBOX_API_SECRET, SANDBOX_PROJECT_ID, SANDBOX_SA_SECRET, SANDBOX_SA_USERNAME } from '../../src/sandbox/mixpanel/keys.js';
 import { expectedConversions } from '../providers/attributionhub/expected-rows.js';
 import { NOW, runCli, TEST_KEY, useSandbox } from './harness.js';
 
@@ -196,6 +196,24 @@ describe('--dry-run for other providers: quota use', () => {
     expect(fixed.code).toBe(0);
     expect(fixed.stdout.toString()).toContain('  quota:    60 export requests an hour per project: the run takes 45 requests (this dry run took 1)\n');
     expect(fixed.stdout.toString()).not.toContain('warning:');
+  });
+
+  it('Mixpanel reports: the dry run refuses what the run refuses (exit 2), and says "all events" costs more than one request', async () => {
+    const reports = () => ({ MIXPANEL_BASE_URL: `${sb.url}/mixpanel`, MIXPANEL_API_KEY: SANDBOX_API_KEY, MIXPANEL_API_SECRET: SANDBOX_API_SECRET, MBUZZ_NOW: NOW });
+    // a total over the units up to now: --to must be today, for the run and so for its dry run
+    const args = ['export', 'mixpanel:event-names', '--from', '2026-05-10', '--to', '2026-05-15'];
+    const run = await runCli(args, { env: reports() });
+    const dry = await requestsDuring(() => runCli([...args, '--dry-run'], { env: reports() }));
+    expect([run.code, dry.result.code]).toEqual([2, 2]);
+    expect(dry.result.stderr).toBe(run.stderr);
+    expect(dry.requests).toEqual([]);
+    // no --param event: the names endpoint first, then a request per batch of names
+    const all = await runCli(['export', 'mixpanel:events', '--range', '3d', '--dry-run', '--json'], { env: reports() });
+    expect(all.code, all.stderr).toBe(0);
+    const d = (JSON.parse(all.stdout.toString()) as PlanJson).datasets[0]!;
+    expect(d.requests).toMatchObject({ count: 2, exact: false });
+    const one = await runCli(['export', 'mixpanel:events', '--range', '3d', '--param', 'event=signup', '--dry-run', '--json'], { env: reports() });
+    expect((JSON.parse(one.stdout.toString()) as PlanJson).datasets[0]!.requests).toEqual({ count: 1, exact: true });
   });
 
   it('Atribu: 3 of the 60 units a minute for its one request, and what the key has left', async () => {

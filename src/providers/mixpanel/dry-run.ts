@@ -1,6 +1,7 @@
 import { daysBetween } from '../../core/dates.js';
 import type { DryRunPlan, DryRunSpec, PlanContext, PlannedWindow } from '../types.js';
 import { Params } from './params.js';
+import type { LegacyEndpoint } from './legacy-endpoint.js';
 
 // --dry-run for Mixpanel. The raw export has no count to ask for: its plan is the date blocks (one
 // request each) against the 60 an hour Mixpanel allows, and the key is checked by one request for
@@ -15,16 +16,31 @@ export const EXPORT_DRY_RUN: DryRunSpec = {
   plan: planExport,
 };
 
-export const REPORT_DRY_RUN: DryRunSpec = {
-  knows: 'one request for the whole range; nothing is sent (that request is the data), so the key is not checked',
-  plan: async ({ options }) => ({
-    basis: 'one request for the whole range (a report has no pages); nothing sent: that request is the data itself, so the key is not checked',
-    windows: [{ from: options.from, to: options.to }],
-    requests: { count: 1, exact: true },
-    concurrency: 1,
-    notes: [],
-  }),
-};
+/**
+ * A Data API 2.0 report: one request, the data itself, so nothing is sent. Its parameters are
+ * checked as the run checks them (a dry run accepts nothing the run would refuse); without
+ * --param event=/funnel=, the names endpoint is asked first and the names go out in batches.
+ */
+export function reportDryRun(e: LegacyEndpoint): DryRunSpec {
+  return {
+    knows: 'one request for the whole range; nothing is sent (that request is the data), so the key is not checked',
+    plan: async ({ options }) => {
+      // (loaded here: dataset descriptions import this file, and --help must not load readers)
+      const { checkLegacyParams } = await import('./legacy-run.js');
+      checkLegacyParams(e, options);
+      const all = e.all && new Params(options.params).list(e.all.param).length === 0 ? e.all : undefined;
+      return {
+        basis: 'one request for the whole range (a report has no pages); nothing sent: that request is the data itself, so the key is not checked',
+        windows: [{ from: options.from, to: options.to }],
+        requests: all
+          ? { count: 2, exact: false, note: `no --param ${all.param}: ${all.path} is asked for every ${all.noun} first, then the report once per batch of names (how many batches is known only from that list)` }
+          : { count: 1, exact: true },
+        concurrency: 1,
+        notes: [],
+      };
+    },
+  };
+}
 
 async function planExport(ctx: PlanContext): Promise<DryRunPlan> {
   // (loaded here, not at the top: dataset descriptions import this file, and --help must not load readers)

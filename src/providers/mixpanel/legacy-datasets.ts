@@ -4,6 +4,7 @@ import { EVENT, EVENTS, EVENTS_OR_ALL, FUNNEL, FUNNEL_UNIT, FUNNELS, FUNNELS_OR_
 import * as S from './schemas.js';
 import { periodDays } from './units.js';
 import { unitOfOptions, type DateUse, type LegacyEndpoint } from './legacy-endpoint.js';
+import { reportDryRun } from './dry-run.js';
 
 // The twelve Data API 2.0 endpoints, one dataset each. Each is one signed request (the API has
 // no pages; `limit` only caps lists), flattened to tidy rows: how is legacy-run.ts, loaded by
@@ -140,4 +141,5 @@ export const LEGACY_DATASETS: readonly DatasetDef[] = ENDPOINTS.map((e) => ({
   run: async function* (ctx) {
     yield* (await import('./legacy-run.js')).runEndpoint(ctx, e);
   },
+  dryRun: reportDryRun(e),
 }));

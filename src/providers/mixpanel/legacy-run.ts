@@ -88,6 +88,11 @@ function legacyParams(e: LegacyEndpoint, p: Params, o: ExportContext['options'])
   return params;
 }
 
+/** The run's checks of its options (--to for totals, --param values), for a dry run to make too. */
+export function checkLegacyParams(e: LegacyEndpoint, o: ExportContext['options']): void {
+  legacyParams(e, new Params(o.params), o);
+}
+
 export async function* runEndpoint(ctx: ExportContext, e: LegacyEndpoint): AsyncGenerator<WindowRows> {
   const { options, client, observer } = ctx;
   const p = new Params(options.params);
