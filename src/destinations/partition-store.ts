@@ -53,6 +53,11 @@ export interface PartitionStore {
    */
   claim(days: DayRange, what: string, note: (line: string) => void): Promise<void>;
   /**
+   * Before a commit publishes anything: the claims are still this run's (a BusyError if not). A
+   * lock file cannot be lost while its run lives; a lease on S3 can, if its renewals fail.
+   */
+  confirmClaims?(): Promise<void>;
+  /**
    * Writes `name` (the manifest) from `build`, such that when concurrent runs each publish, the
    * last one written describes every partition committed before it: `build` returns the text and
    * a `state` (what it describes, without timestamps) to compare.

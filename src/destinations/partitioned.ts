@@ -131,6 +131,12 @@ export async function writePartitions(rows: AsyncIterable<Row>, opts: PartitionO
     abort: abortAll,
     async commit({ record, emptyDays, alsoRemove = [], published = { days: 0 } }) {
       const written = new Set(staged.map((s) => s.file.date));
+      try {
+        await store.confirmClaims?.();
+      } catch (err) {
+        await abortAll();
+        throw err;
+      }
       // every record is staged (a sealed temp file) before the first part is published
       const records: StagedOutput[] = [];
       try {

@@ -197,3 +197,20 @@ describe('local directory: the manifest is rebuilt under DIR/.mbuzz-lock', () =>
     expect(readdirSync(dir)).toEqual(['_manifest.json']);
   });
 });
+
+describe('S3 prefix: a claim lost before the commit', () => {
+  it('confirmClaims is a BusyError (exit 75) once the claim object is no longer this run\'s, and passes while it is', async () => {
+    const prefix = `lost${n++}/`;
+    const store = await S3PartitionStore.open(`s3://${BUCKET}/${prefix}`, server.options());
+    await store.check();
+    await store.claim({ from: '2026-07-01', to: '2026-07-02' }, '-o s3', () => undefined);
+    await store.confirmClaims();
+    const [claim] = (await server.keys(prefix)).filter((k) => k.slice(prefix.length).startsWith('.mbuzz-claim.'));
+    expect(claim).toBeDefined();
+    // another run took the lapsed lease over: the object is gone or holds another run's claim
+    await server.reader.send(new PutObjectCommand({ Bucket: BUCKET, Key: claim!, Body: '{"pid":1}\n' }));
+    const err = await store.confirmClaims().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BusyError);
+    expect((err as Error).message).toMatch(/^-o s3: this run's claim s3:\/\/\S+ on 2026-07-01\.\.2026-07-02 is gone .*nothing of this run was published/);
+  });
+});

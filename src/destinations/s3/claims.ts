@@ -1,4 +1,4 @@
-import { UsageError } from '../../core/errors.js';
+import { BusyError, UsageError } from '../../core/errors.js';
 import { busy, currentHolder, holdResource, isStale, type LockHolder } from '../../core/lock.js';
 import { CLAIM_PREFIX, claimName, describeDays, overlaps, parseClaimName, type DayRange } from '../claims.js';
 import type { S3Store } from './store.js';
@@ -20,7 +20,12 @@ import type { S3Store } from './store.js';
 export const LEASE_MS = 5 * 60_000;
 export const RENEW_MS = 60_000;
 
-export async function claimOnS3(store: S3Store, prefix: string, days: DayRange, what: string, note: (line: string) => void): Promise<void> {
+/**
+ * Claims the days; returns the check a commit makes first: that the claim is still this run's
+ * (a renewal that kept failing lets another run take it over after LEASE_MS, and both would then
+ * publish the same days). Failing it is exit 75, before anything of this run is visible.
+ */
+export async function claimOnS3(store: S3Store, prefix: string, days: DayRange, what: string, note: (line: string) => void): Promise<() => Promise<void>> {
   const me = currentHolder();
   const key = prefix + claimName(days, me.nonce, 'json');
   const body = `${JSON.stringify({ ...me, days })}\n`;
@@ -49,15 +54,22 @@ export async function claimOnS3(store: S3Store, prefix: string, days: DayRange, 
     await release();
     throw err;
   }
+  // a renewal that fails is tried again at the next tick; confirm() below tells whether it mattered
   timer = setInterval(() => void store.writeText(key, body, 'application/json').catch(() => undefined), RENEW_MS);
   timer.unref();
   holdResource(release);
+  const confirm = async () => {
+    if ((await store.readText(key).catch(() => undefined)) !== body) {
+      throw new BusyError(`${what}: this run's claim ${store.url(key)} on ${describeDays(days)} is gone (not renewed in time and taken over by another run): nothing of this run was published; run it again`);
+    }
+  };
   // Nobody else writes these days now: the parts a run killed with -9 left of their uploads go.
   const dayOf = (k: string) => /^date=(\d{4}-\d{2}-\d{2})\//.exec(k.slice(prefix.length))?.[1];
   await store.abortUnfinished(`${prefix}date=`, (k) => {
     const d = dayOf(k);
     return d !== undefined && d >= days.from && d <= days.to;
   }, `${store.url(prefix)} (${describeDays(days)})`);
+  return confirm;
 }
 
 function parseHolder(text: string | undefined): LockHolder | undefined {

@@ -22,6 +22,8 @@ const PUBLISH_ROUNDS = 5;
 export class S3PartitionStore implements PartitionStore {
   /** Record texts by key and ETag: a manifest rebuilt twice reads each record once. */
   private readonly records = new Map<string, { etag: string; text: string | undefined }>();
+  /** Each claim's check that it is still this run's (claims.ts), made before a commit. */
+  private readonly claims: Array<() => Promise<void>> = [];
 
   private constructor(
     readonly store: S3Store,
@@ -120,8 +122,12 @@ export class S3PartitionStore implements PartitionStore {
     return this.store.sha256(this.prefix + path);
   }
 
-  claim(days: DayRange, what: string, note: (line: string) => void): Promise<void> {
-    return claimOnS3(this.store, this.prefix, days, what, note);
+  async claim(days: DayRange, what: string, note: (line: string) => void): Promise<void> {
+    this.claims.push(await claimOnS3(this.store, this.prefix, days, what, note));
+  }
+
+  async confirmClaims(): Promise<void> {
+    for (const confirm of this.claims) await confirm();
   }
 
   /**
