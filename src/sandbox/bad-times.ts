@@ -11,8 +11,6 @@ const FIELDS: ReadonlyArray<[field: string, bad: string]> = [
   ['timestamp', '2026-13-45 99:00:00'], // attributionhub:conversions
 ];
 
-export const BAD_TIMES = FIELDS.map(([, bad]) => bad);
-
 /** The body with the last occurrence of each time field replaced; other bodies come back as they were. */
 export function withBadTimes(body: string): string {
   let out = body;

@@ -218,17 +218,6 @@ export class S3Store {
     }
   }
 
-  /** A small JSON object, or undefined when there is none. */
-  async readJson<T>(key: string): Promise<T | undefined> {
-    const text = await this.readText(key);
-    if (text === undefined) return undefined;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new Error(`${this.url(key)} is not JSON`);
-    }
-  }
-
   /** sha256 of an object's bytes, streamed (an object no record describes, for the manifest). */
   async sha256(key: string): Promise<string> {
     const hash = createHash('sha256');
@@ -246,10 +235,6 @@ export class S3Store {
     await this.client.send(new this.sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: Buffer.from(text, 'utf8'), ContentType: contentType })).catch((err: unknown) => {
       throw this.error(err, 'run', `write ${this.url(key)}`);
     });
-  }
-
-  writeJson(key: string, value: unknown): Promise<void> {
-    return this.writeText(key, `${JSON.stringify(value, null, 2)}\n`, 'application/json');
   }
 
   /** The object's bytes as stored (a .gz stays gzipped), streamed: `mbuzz verify` counts its rows. */

@@ -38,10 +38,6 @@ export function parseS3PrefixUrl(url: string): S3Location {
   return { bucket: loc.bucket, key: loc.key === '' || loc.key.endsWith('/') ? loc.key : `${loc.key}/` };
 }
 
-export function s3Url(loc: S3Location): string {
-  return `s3://${loc.bucket}/${loc.key}`;
-}
-
 export function parseS3Url(url: string): S3Location {
   if (!SCHEME.test(url)) throw new UsageError(`${shown(url)} is not an s3:// URL: write s3://BUCKET/KEY`);
   const rest = url.replace(SCHEME, '');

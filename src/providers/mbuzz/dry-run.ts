@@ -1,6 +1,7 @@
 import { daysBetween } from '../../core/dates.js';
 import type { DryRunPlan, DryRunSpec, PlanContext, PlannedWindow } from '../types.js';
 import type { MbuzzDataset } from './api.js';
+import type { Traits } from './run.js';
 import { CHANNELS } from './channels.js';
 import { FILL } from './rectangles.js';
 
@@ -10,12 +11,7 @@ import { FILL } from './rectangles.js';
 // a window that fits a page is one request (none when the range's first page holds it); a bigger
 // one is read with its edges repaired or cut further while the run reads it, estimated here.
 
-export interface MbuzzPlanTraits {
-  partitionByChannel: boolean;
-  funnelClientSide: boolean;
-}
-
-export function mbuzzDryRun(dataset: MbuzzDataset, traits: MbuzzPlanTraits): DryRunSpec {
+export function mbuzzDryRun(dataset: MbuzzDataset, traits: Traits): DryRunSpec {
   return {
     knows: 'the windows a run reads and the rows in each, from the API\'s counts: one one-row request (per_page=1) for the range, and one per window when there are several',
     plan: (ctx) => planMbuzz(ctx, dataset, traits),
@@ -38,7 +34,7 @@ function heldByFirstPage(totals: readonly number[], pageRows: number, sortedByDa
   return held;
 }
 
-async function planMbuzz(ctx: PlanContext, dataset: MbuzzDataset, traits: MbuzzPlanTraits): Promise<DryRunPlan> {
+async function planMbuzz(ctx: PlanContext, dataset: MbuzzDataset, traits: Traits): Promise<DryRunPlan> {
   // (loaded here, not at the top: dataset descriptions import this file, and --help must not load readers)
   const [{ fetchPage }, { planRuns, splitParts, SPLIT_ABOVE_PAGES }] = await Promise.all([import('./api.js'), import('./plan.js')]);
   const { options, client } = ctx;

@@ -7,8 +7,6 @@ import type { ParamValue } from './sign.js';
 
 import { BATCH_CHARS, BATCH_NAMES, NAMES_LIMIT, type AllNames } from './all-names-spec.js';
 
-export { ALL_EVENTS, ALL_FUNNELS, BATCH_CHARS, BATCH_NAMES, NAMES_LIMIT, type AllNames } from './all-names-spec.js';
-
 // `mixpanel:events` and `mixpanel:funnels` with no --param event= / funnel=: every event (or
 // funnel) there is. The names endpoint lists them for the same unit and interval as the report
 // (events/names: the names seen from the period holding --from up to now; funnels/names: every

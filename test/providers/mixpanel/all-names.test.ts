@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../../../src/http/client.js';
 import type { HttpRequest } from '../../../src/http/transport.js';
-import { BATCH_CHARS, BATCH_NAMES, nameBatches, NAMES_LIMIT } from '../../../src/providers/mixpanel/all-names.js';
+import { nameBatches } from '../../../src/providers/mixpanel/all-names.js';
+import { BATCH_CHARS, BATCH_NAMES, NAMES_LIMIT } from '../../../src/providers/mixpanel/all-names-spec.js';
 import { findDataset } from '../../../src/providers/registry.js';
 import type { ExportContext, ExportOptions } from '../../../src/providers/types.js';
 import type { Row } from '../../../src/core/columns.js';
