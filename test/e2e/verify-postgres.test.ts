@@ -71,6 +71,21 @@ describe.skipIf(pgSkipReason !== undefined)(`mbuzz verify postgresql://${pgSkipR
     ]);
   });
 
+  it("reads days right whatever the role's DateStyle (SQL, DMY prints 03/04/2026)", async () => {
+    const url = pg.url({ table: 'styled' });
+    expect((await runCli(['export', 'conversions', '--from', '2026-04-01', '--to', '2026-04-03', '-o', url, '-q'], { env: env(a) })).code).toBe(0);
+    await pg.query("ALTER ROLE CURRENT_USER SET DateStyle = 'SQL, DMY'");
+    try {
+      // (without ISO set on its sessions, verify read these days as 01/04/2026 ...)
+      const same = await runCli(['verify', url, '--json'], { env: env(a) });
+      expect(same.code, same.stderr).toBe(0);
+      const days = (JSON.parse(same.stdout.toString()) as { exports: { days: { day: string; held: number }[] }[] }).exports[0]!.days;
+      expect(days.map((d) => [d.day, d.held])).toEqual(['2026-04-01', '2026-04-02', '2026-04-03'].map((d) => [d, count(d, '2025-01-01')]));
+    } finally {
+      await pg.query('ALTER ROLE CURRENT_USER RESET DateStyle');
+    }
+  });
+
   it('a table without a load table is exit 2 before any request', async () => {
     await pg.query('CREATE TABLE bare (date date)');
     const sent = await requests(a);

@@ -56,6 +56,9 @@ async function connect(target: PgTarget, password: string | undefined, ssl: Clie
     connectionTimeoutMillis: target.connectTimeoutSec * 1000,
     keepAlive: true,
     application_name: target.applicationName,
+    // Dates are read back as text (verify's days, the loads' days): ISO whatever the server's or
+    // role's DateStyle, so 2026-03-01 is never 03/01/2026 and no day is mistaken for another.
+    options: '-c DateStyle=ISO,YMD',
   });
   let failure: Error | undefined;
   // Without a listener a connection dropped between queries would crash the process.
