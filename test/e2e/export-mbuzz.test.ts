@@ -134,6 +134,18 @@ describe('exactly once despite unstable ordering and faults (the issue 2 accepta
     expect(r.stderr).toMatch(/retries/); // faults really happened and were retried
     await checkFile(out, format, 'conversions', expected);
   });
+
+  it.each([1, 8])('--concurrency %i: the same rows exactly once (live funnel and conversions, days over a page)', async (concurrency) => {
+    for (const dataset of ['conversions', 'funnel'] as const) {
+      const expected = truth(dataset, '2026-04-20', '2026-04-26', { env: 'live', scale: 0.25 });
+      const out = join(dir.path, `c${concurrency}-${dataset}.ndjson`);
+      const r = await runCli(['export', dataset, '--from', '2026-04-20', '--to', '2026-04-26', '--concurrency', String(concurrency), '-o', out], {
+        env: { MBUZZ_BASE_URL: sb.url, MBUZZ_API_KEY: LIVE_KEY },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      await checkFile(out, 'ndjson', dataset, expected);
+    }
+  });
 });
 
 describe('exit codes, and nothing half-written', () => {
