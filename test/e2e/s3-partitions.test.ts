@@ -170,6 +170,24 @@ describe('mbuzz export -o s3://bucket/prefix --partition-by date', () => {
       expect(await s3.uploads(`${prefix}/`)).toEqual([]);
     });
 
+    it.each(['SIGINT', 'SIGTERM'] as const)('%s mid-run: exit 130/143, its uploads aborted and its claim gone, every object and the manifest as they were', async (signal) => {
+      const prefix = `signalled-${signal}`;
+      expect((await runCli(args(prefix, ...RANGE), { env: env() })).code).toBe(0);
+      const before = await snapshot(prefix);
+      const slow = await startSandbox(['--latency', '150']);
+      try {
+        const run = await startSlow(prefix, slow.url);
+        run.child.kill(signal);
+        const end = await run.done;
+        expect([end.code, run.stderr()]).toEqual([signal === 'SIGINT' ? 130 : 143, expect.stringMatching(/interrupted|terminated/)]);
+      } finally {
+        await slow.stop();
+      }
+      expect(await snapshot(prefix)).toEqual(before);
+      expect(await s3.uploads(`${prefix}/`)).toEqual([]);
+      expect((await s3.keys(`${prefix}/`)).filter((k) => k.includes('.mbuzz-'))).toEqual([]);
+    });
+
     it('kill -9 mid-run: no new object is visible; the next run takes over its claim, aborts its uploads and completes', async () => {
       const prefix = 'killed';
       const slow = await startSandbox(['--latency', '150']);
