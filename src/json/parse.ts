@@ -24,7 +24,7 @@ export interface RowBytes {
 /**
  * A symbol key, not enumerable: invisible to JSON.stringify, Object.keys, spreading and deep
  * equality; RowBytes also names its row, so a copy made any other way does not inherit them.
- * Code that changes a row in place must build a new one.
+ * Rows that carry their bytes are frozen: code that would change one must build a new one.
  */
 const ROW_BYTES = Symbol('mbuzz.rowBytes');
 /** One descriptor, refilled per row: defineProperty without an object allocated each time. */
@@ -105,6 +105,9 @@ function attachRowBytes(rows: unknown[], bytes: Buffer, spans: RowSpans): void {
     }
     DESCRIPTOR.value = own;
     Object.defineProperty(row, ROW_BYTES, DESCRIPTOR);
+    // A row that carries its bytes is written from them (NDJSON): changed in place, it would go
+    // out as it came, silently. Frozen, a change throws instead (strict mode), wherever it is tried.
+    Object.freeze(row);
   }
   DESCRIPTOR.value = undefined;
 }

@@ -119,3 +119,20 @@ describe('bytes: rows from bytes that are not UTF-8', () => {
     expect(rowBytes(j.data[0]!)).toBeUndefined();
   });
 });
+
+describe('rows that carry their bytes', () => {
+  it('are frozen: a change in place throws rather than going out unseen as the old bytes', () => {
+    const json = parseJsonBytes(Buffer.from('{"data":[{"a":1,"t":"2025-03-05 15:14:00"}]}'), { rows: ['data'] }) as { data: Record<string, unknown>[] };
+    const [row] = json.data;
+    expect(rowBytes(row!)).toBeDefined();
+    expect(() => {
+      row!.t = '2025-03-05T15:14:00Z';
+    }).toThrow(TypeError);
+    expect(() => {
+      delete row!.a;
+    }).toThrow(TypeError);
+    // a copy is a new row: it has no bytes, so it is written from its values
+    const copy = { ...row, t: 'changed' };
+    expect(rowBytes(copy)).toBeUndefined();
+  });
+});
